@@ -1,0 +1,316 @@
+"""The durable-rules adapter. Every quirk of durable-rules 2.0.28 stays in this file.
+
+How a ruleset compiles: a criterion's lowered tree becomes three durable-rules rules — one whose formula is true
+exactly when the criterion is MET, one for NOT_MET, one for REVIEW. UNKNOWN is "no rule fired", so an engine
+that fails to match can only make an outcome unknown, never eligible. The four formulas are derived from the
+truth tables in `trialscreen.logic` (see `_encode`); `tests/engine/test_durable_backend.py` checks the derivation
+against those tables exhaustively and against the plain-Python evaluator on generated cases.
+
+Hazards handled here (see ../shared/reference/durable-rules.md; each has a regression test):
+- absent fields: every comparison is guarded by ``$ex`` in the same ``$and``, and there is no arithmetic in the
+  engine (ratios and formulas are computed beforehand, in Python, with exact decimal rounding);
+- the negation gate: there are no ``$not`` patterns; absence is tested on the single patient fact, which is
+  asserted whole, in one call, so arrival order cannot matter;
+- unguarded ``$nex``: every pattern starts with a type test on ``t``;
+- unmatched facts (MessageNotHandledException): a catch-all rule, whose firing also proves the fact was seen;
+- duplicate facts (MessageObservedException): every evaluation gets a fresh session id;
+- ``$or`` branches that fire the same action twice: results are recorded idempotently, and two different
+  outcomes for one criterion raise `EngineError` instead of picking one;
+- swallowed action exceptions: the returned state is checked for ``exception``;
+- timer threads racing the caller: a `Host` subclass that starts none;
+- state clean-up and the ~1,020-session limit: ``delete_state`` in a ``finally`` after every evaluation;
+- booleans equal to 1 and strings compared as text: facts are type-checked against the compiled field types
+  before they reach the engine, and booleans travel as 1/0;
+- ``set_rulesets`` mutating its argument and never giving memory back: definitions are built fresh, and each
+  compiled ruleset is registered once per process under a versioned name and reused.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from trialscreen.engine.tree import And, AtLeast, Node, Not, Or, ReviewIf, Test, review_field
+from trialscreen.errors import EngineError
+from trialscreen.logic import Outcome
+
+try:  # durable-rules has no build for Python 3.13+; see trialscreen.engine.backends
+    from durable import engine as _durable_engine
+except ImportError as _exc:  # pragma: no cover - exercised only on unsupported Pythons
+    _durable_engine = None
+    IMPORT_ERROR: str | None = f"{type(_exc).__name__}: {_exc}"
+else:
+    IMPORT_ERROR = None
+
+FACT_TYPE = "$patient_facts"
+
+# -- a tiny expression algebra over durable-rules conditions -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Const:
+    value: bool
+
+
+TRUE, FALSE = _Const(True), _Const(False)
+
+
+@dataclass(frozen=True)
+class _Atom:
+    op: str  # "$ex", "$nex", ">=", ... on a durable field
+    field: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class _Junction:
+    kind: str  # "and" | "or"
+    items: tuple[Any, ...]
+
+
+_NEGATED_OP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+_DURABLE_OP = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
+
+
+def _and(*items: Any) -> Any:
+    return _junction("and", items)
+
+
+def _or(*items: Any) -> Any:
+    return _junction("or", items)
+
+
+def _junction(kind: str, items: tuple[Any, ...]) -> Any:
+    absorbing, neutral = (FALSE, TRUE) if kind == "and" else (TRUE, FALSE)
+    flat: list[Any] = []
+    for item in items:
+        if item == absorbing:
+            return absorbing
+        if item == neutral:
+            continue
+        if isinstance(item, _Junction) and item.kind == kind:
+            flat.extend(item.items)
+        else:
+            flat.append(item)
+    unique = list(dict.fromkeys(flat))
+    if not unique:
+        return neutral
+    if len(unique) == 1:
+        return unique[0]
+    return _Junction(kind, tuple(unique))
+
+
+def _neg(expr: Any) -> Any:
+    """Negation under durable-rules' absent-field semantics (a comparison on an absent field is false)."""
+    if isinstance(expr, _Const):
+        return FALSE if expr.value else TRUE
+    if isinstance(expr, _Atom):
+        if expr.op == "$ex":
+            return _Atom("$nex", expr.field)
+        if expr.op == "$nex":
+            return _Atom("$ex", expr.field)
+        return _or(_Atom("$nex", expr.field), _Atom(_NEGATED_OP[expr.op], expr.field, expr.value))
+    if isinstance(expr, _Junction):
+        items = tuple(_neg(i) for i in expr.items)
+        return _or(*items) if expr.kind == "and" else _and(*items)
+    raise TypeError(expr)
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    met: Any
+    not_met: Any
+    unknown: Any
+    review: Any
+
+
+def _encode(node: Node, names: Mapping[str, str]) -> _Encoding:
+    """The four formulas of `node`, from the truth tables of `trialscreen.logic`.
+
+    AND: met = all met; not_met = any not_met; unknown = none not_met and some unknown;
+    review = all met-or-review and some review. OR is the dual. NOT swaps met and not_met. AT_LEAST k of n:
+    met = some k-subset all met; not_met = some (n-k+1)-subset all not_met; otherwise unknown if any child is
+    unknown, else review. REVIEW_IF: met becomes review.
+    """
+    if isinstance(node, Test):
+        f, r = names[node.field], names[review_field(node.field)]
+        value = _wire(node.value)
+        return _Encoding(
+            met=_and(_Atom("$ex", f), _Atom(node.op, f, value)),
+            not_met=_and(_Atom("$ex", f), _Atom(_NEGATED_OP[node.op], f, value)),
+            unknown=_and(_Atom("$nex", f), _Atom("$nex", r)),
+            review=_and(_Atom("$nex", f), _Atom("$ex", r)),
+        )
+    if isinstance(node, Not):
+        e = _encode(node.child, names)
+        return _Encoding(met=e.not_met, not_met=e.met, unknown=e.unknown, review=e.review)
+    if isinstance(node, ReviewIf):
+        e = _encode(node.child, names)
+        return _Encoding(met=FALSE, not_met=e.not_met, unknown=e.unknown, review=_or(e.met, e.review))
+    kids = [_encode(c, names) for c in node.children]
+    if isinstance(node, And):
+        return _Encoding(
+            met=_and(*(k.met for k in kids)),
+            not_met=_or(*(k.not_met for k in kids)),
+            unknown=_and(*(_or(k.met, k.unknown, k.review) for k in kids), _or(*(k.unknown for k in kids))),
+            review=_and(*(_or(k.met, k.review) for k in kids), _or(*(k.review for k in kids))),
+        )
+    if isinstance(node, Or):
+        return _Encoding(
+            met=_or(*(k.met for k in kids)),
+            not_met=_and(*(k.not_met for k in kids)),
+            unknown=_and(*(_or(k.not_met, k.unknown, k.review) for k in kids), _or(*(k.unknown for k in kids))),
+            review=_and(*(_or(k.not_met, k.review) for k in kids), _or(*(k.review for k in kids))),
+        )
+    if isinstance(node, AtLeast):
+        n, k = len(kids), node.count
+        met = _or(*(_and(*(kids[i].met for i in s)) for s in itertools.combinations(range(n), k)))
+        not_met = _or(*(_and(*(kids[i].not_met for i in s)) for s in itertools.combinations(range(n), n - k + 1)))
+        undecided = _and(_neg(met), _neg(not_met))
+        any_unknown = _or(*(kid.unknown for kid in kids))
+        return _Encoding(met=met, not_met=not_met, unknown=_and(undecided, any_unknown),
+                         review=_and(undecided, _neg(any_unknown)))
+    raise TypeError(f"not a node: {node!r}")
+
+
+def _wire(value: Any) -> Any:
+    """Booleans travel as 1/0 (durable-rules matches ``true`` against 1 anyway); numbers as floats."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int):
+        return float(value)
+    return value
+
+
+def _to_durable(expr: Any) -> dict[str, Any]:
+    if isinstance(expr, _Atom):
+        if expr.op in ("$ex", "$nex"):
+            return {expr.op: {expr.field: 1}}
+        if expr.op == "==":
+            return {expr.field: expr.value}
+        return {_DURABLE_OP[expr.op]: {expr.field: expr.value}}
+    if isinstance(expr, _Junction):
+        return {"$and" if expr.kind == "and" else "$or": [_to_durable(i) for i in expr.items]}
+    raise TypeError(expr)
+
+
+# -- the host ---------------------------------------------------------------------------------------------------
+
+if _durable_engine is not None:
+
+    class _QuietHost(_durable_engine.Host):
+        """A host without the two 0.2 s timer threads, which race the caller and corrupt results."""
+
+        def _run(self) -> None:
+            return None
+
+else:  # pragma: no cover
+    _QuietHost = None  # type: ignore[assignment,misc]
+
+_host = None
+_lock = threading.RLock()
+_registered: dict[str, DurableBackend] = {}
+_sids = itertools.count(1)
+
+
+def _get_host() -> Any:
+    global _host
+    if _durable_engine is None:
+        raise EngineError(f"durable-rules is not available on this Python ({IMPORT_ERROR}); use --backend python")
+    if _host is None:
+        _host = _QuietHost()
+    return _host
+
+
+class DurableBackend:
+    """One compiled ruleset registered with the process-wide durable-rules host."""
+
+    name = "durable"
+
+    def __new__(cls, trees: Mapping[str, Node], ruleset_key: str) -> DurableBackend:
+        # Registering costs memory durable-rules never returns: one registration per ruleset per process.
+        with _lock:
+            existing = _registered.get(ruleset_key)
+            if existing is not None:
+                return existing
+            self = super().__new__(cls)
+            self._setup(trees, ruleset_key)
+            _registered[ruleset_key] = self
+            return self
+
+    def __init__(self, trees: Mapping[str, Node], ruleset_key: str) -> None:
+        pass
+
+    def _setup(self, trees: Mapping[str, Node], ruleset_key: str) -> None:
+        self.trees = dict(trees)
+        self.ruleset_name = f"ts_{ruleset_key}"
+        fields = sorted(set().union(*(_fields(t) for t in self.trees.values()))) if self.trees else []
+        self.names: dict[str, str] = {}
+        for i, f in enumerate(fields):
+            self.names[f] = f"f{i}"
+            self.names[review_field(f)] = f"f{i}r"
+        self._results: dict[str, Outcome] = {}
+        self._conflict: str | None = None
+        self._seen = False
+        rules: dict[str, Any] = {}
+        for n, (cid, tree) in enumerate(self.trees.items()):
+            enc = _encode(tree, self.names)
+            for outcome, expr in ((Outcome.MET, enc.met), (Outcome.NOT_MET, enc.not_met), (Outcome.REVIEW, enc.review)):
+                if expr == FALSE:
+                    continue
+                pattern: dict[str, Any] = {"t": FACT_TYPE} if expr == TRUE else {"$and": [{"t": FACT_TYPE}, _to_durable(expr)]}
+                rules[f"c{n}_{outcome.value}"] = {"all": [{"m": pattern}], "run": self._recorder(cid, outcome)}
+        rules["catch_all"] = {"all": [{"m": {"t": FACT_TYPE}}], "run": self._saw_fact}
+        self.rule_count = len(rules)
+        self.definition_size = len(json.dumps({k: {"all": v["all"]} for k, v in rules.items()}))
+        _get_host().set_rulesets({self.ruleset_name: rules})
+
+    def _recorder(self, cid: str, outcome: Outcome) -> Any:
+        def action(_closure: Any) -> None:
+            previous = self._results.setdefault(cid, outcome)
+            if previous is not outcome:
+                self._conflict = f"criterion {cid!r}: both {previous.value} and {outcome.value} matched"
+
+        return action
+
+    def _saw_fact(self, _closure: Any) -> None:
+        self._seen = True
+
+    def evaluate(self, facts: Mapping[str, Any]) -> dict[str, Outcome]:
+        fact: dict[str, Any] = {"t": FACT_TYPE, "id": "facts"}
+        for key, value in facts.items():
+            name = self.names.get(key)
+            if name is not None and value is not None:
+                fact[name] = _wire(value)
+        host = _get_host()
+        with _lock:
+            sid = str(next(_sids))
+            fact["sid"] = sid
+            self._results, self._conflict, self._seen = {}, None, False
+            try:
+                state = host.assert_fact(self.ruleset_name, fact)
+            except Exception as exc:
+                raise EngineError(f"durable-rules failed on ruleset {self.ruleset_name}: {exc}") from exc
+            finally:
+                try:
+                    host.delete_state(self.ruleset_name, sid)
+                except Exception:  # noqa: S110 — nothing was stored; never mask the original error
+                    pass
+            if isinstance(state, dict) and "exception" in state:
+                raise EngineError(f"an action failed inside durable-rules: {state['exception']}")
+            if self._conflict:
+                raise EngineError(f"durable-rules matched contradictory outcomes: {self._conflict}")
+            if not self._seen:
+                raise EngineError("durable-rules did not see the patient fact")
+            results = self._results
+        return {cid: results.get(cid, Outcome.UNKNOWN) for cid in self.trees}
+
+
+def _fields(node: Node) -> set[str]:
+    from trialscreen.engine.tree import fields_of
+
+    return fields_of(node)

@@ -1,0 +1,198 @@
+"""The pipeline from a patient and a ruleset to a `Report`:
+
+normalise the record (`facts.record`) → choose the cohort → resolve every leaf to a fact (`facts.resolve`) →
+evaluate the lowered trees (durable-rules or plain Python) → assemble per-criterion results and the verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from trialscreen import __version__
+from trialscreen.engine.backends import BackendName, make_backend
+from trialscreen.engine.compile import CompiledRuleset
+from trialscreen.engine.tree import review_field
+from trialscreen.facts.context import ScreeningContext
+from trialscreen.facts.record import PatientRecord
+from trialscreen.facts.resolve import Fact, resolve
+from trialscreen.logic import Outcome
+from trialscreen.plugins.manager import PluginManager
+from trialscreen.report import CohortRef, CriterionResult, MissingFact, Report, ReviewItem, RulesetRef
+from trialscreen.rules.model import Cohort, Criterion
+
+COHORT_CRITERION = "cohort"
+
+
+@dataclass(frozen=True)
+class CohortChoice:
+    outcome: Outcome
+    cohort: Cohort | None
+    detail: str
+    missing: tuple[str, ...] = ()
+
+
+def choose_cohort(compiled: CompiledRuleset, record: PatientRecord) -> CohortChoice:
+    patient = record.patient
+    cohorts = compiled.ruleset.cohorts
+    target = patient.screening.target_indication
+    fits = []
+    for cohort in cohorts:
+        if target is not None and cohort.indication != target:
+            continue
+        for dx in patient.diagnoses:
+            if dx.indication == cohort.indication and (cohort.conditions is None or dx.condition in cohort.conditions):
+                fits.append(cohort)
+                break
+    offered = ", ".join(f"{c.title} ({c.indication})" for c in cohorts)
+    if len(fits) == 1:
+        return CohortChoice(Outcome.MET, fits[0], f"screened for cohort {fits[0].title}")
+    if not fits:
+        if target is not None and not any(c.indication == target for c in cohorts):
+            return CohortChoice(Outcome.NOT_MET, None, f"target indication {target} is not enrolled; cohorts: {offered}")
+        if not patient.diagnoses:
+            return CohortChoice(Outcome.UNKNOWN, None, "no diagnosis recorded", ("diagnosis (indication)",))
+        return CohortChoice(Outcome.NOT_MET, None, f"no recorded diagnosis fits a cohort; cohorts: {offered}")
+    names = ", ".join(c.id for c in fits)
+    return CohortChoice(
+        Outcome.UNKNOWN, None, f"several cohorts fit ({names})",
+        (f"screening.target_indication (which cohort: {names})",),
+    )
+
+
+def _applies(criterion: Criterion, cohort: Cohort | None) -> bool:
+    scope = criterion.cohorts
+    if scope is None:
+        return True
+    if cohort is None:
+        return False
+    if scope.only is not None:
+        return cohort.id in scope.only
+    return cohort.id not in (scope.except_ or [])
+
+
+def _scope_text(criterion: Criterion) -> str:
+    scope = criterion.cohorts
+    if scope is None:
+        return "all cohorts"
+    if scope.only is not None:
+        return "only " + ", ".join(scope.only)
+    return "all cohorts except " + ", ".join(scope.except_ or [])
+
+
+def _type_ok(value: Any, kind: type) -> bool:
+    if kind is bool:
+        return type(value) is bool
+    if kind is float:
+        return type(value) in (int, float)
+    return type(value) is kind
+
+
+def gather_facts(compiled: CompiledRuleset, ctx: ScreeningContext) -> tuple[dict[str, Any], dict[str, Fact]]:
+    """Resolve every leaf: the flat fact dict the evaluators read, and each leaf's `Fact` for the report."""
+    flat: dict[str, Any] = {}
+    resolved: dict[str, Fact] = {}
+    for key, info in compiled.leaves.items():
+        fact = resolve(info.leaf, ctx)
+        kind = compiled.field_types[key]
+        if fact.value is not None and not _type_ok(fact.value, kind):
+            fact = Fact(evidence=fact.evidence, missing=(
+                f"{info.label}: got {type(fact.value).__name__} {fact.value!r}, expected {kind.__name__}",))
+        resolved[key] = fact
+        if fact.value is not None:
+            flat[key] = fact.value
+        elif fact.review is not None:
+            flat[review_field(key)] = True
+    return flat, resolved
+
+
+def evaluate_record(
+    compiled: CompiledRuleset,
+    record: PatientRecord,
+    plugins: PluginManager,
+    *,
+    as_of: date | None = None,
+    backend: BackendName = "durable",
+    explicit_backend: bool = False,
+) -> Report:
+    as_of = as_of or record.patient.screening.date
+    ctx = ScreeningContext(record, as_of, plugins)
+    choice = choose_cohort(compiled, record)
+    flat, facts = gather_facts(compiled, ctx)
+    engine = make_backend(backend, compiled.trees, compiled.key, explicit=explicit_backend)
+    outcomes = engine.evaluate(flat)
+
+    results: list[CriterionResult] = [
+        CriterionResult(
+            id=COHORT_CRITERION, kind="inclusion",
+            text="The patient belongs to one of the trial's cohorts: "
+            + "; ".join(f"{c.title} ({c.indication})" for c in compiled.ruleset.cohorts),
+            applies=True, outcome=choice.outcome.value, decisive=choice.outcome is Outcome.NOT_MET,
+            scope="all cohorts", evidence=[], missing=list(choice.missing), note=choice.detail,
+        )
+    ]
+    for cid, cc in compiled.criteria.items():
+        crit = cc.criterion
+        applies = _applies(crit, choice.cohort)
+        outcome = outcomes[cid]
+        used = [facts[k] for k in cc.leaf_keys]
+        evidence = list(dict.fromkeys(e for f in used for e in f.evidence))
+        missing = list(dict.fromkeys(m for f in used for m in f.missing)) if outcome is Outcome.UNKNOWN else []
+        review = list(dict.fromkeys(f.review for f in used if f.review)) if outcome is Outcome.REVIEW else []
+        decisive = applies and (
+            (crit.kind == "inclusion" and outcome is Outcome.NOT_MET) or (crit.kind == "exclusion" and outcome is Outcome.MET)
+        )
+        lapses = None
+        if decisive and crit.kind == "exclusion":
+            dates = [f.lapses_on for f in used if f.value is True and f.lapses_on is not None]
+            if dates and all(f.lapses_on is not None for f in used if f.value is True):
+                lapses = max(dates)
+        results.append(CriterionResult(
+            id=cid, kind=crit.kind, text=crit.text, applies=applies,
+            outcome=outcome.value if applies else "not_applicable", decisive=decisive, scope=_scope_text(crit),
+            thresholds=list(cc.thresholds), evidence=evidence, missing=missing, review=review, note=crit.note,
+            lapses_on=lapses,
+        ))
+    return _assemble(compiled, record, as_of, choice, results, engine.name)
+
+
+def _assemble(compiled: CompiledRuleset, record: PatientRecord, as_of: date, choice: CohortChoice,
+              results: list[CriterionResult], backend: str) -> Report:
+    applicable = [r for r in results if r.applies]
+    decisive = [r for r in applicable if r.decisive]
+    unknown = [r for r in applicable if r.outcome == "unknown"]
+    review = [r for r in applicable if r.outcome == "review"]
+    earliest = None
+    if decisive:
+        verdict = "ineligible"
+        if all(r.lapses_on is not None for r in decisive) and not unknown:
+            earliest = max(r.lapses_on for r in decisive if r.lapses_on)
+        reasons = ", ".join(r.id for r in decisive)
+        summary = f"Ineligible: {len(decisive)} criterion(s) exclude the patient ({reasons})."
+        if earliest:
+            summary += f" Only washout windows exclude; they lapse on {earliest.isoformat()} (re-screen then)."
+    elif unknown:
+        verdict = "incomplete"
+        summary = f"Incomplete: {len(unknown)} criterion(s) cannot be decided until missing data are collected."
+    elif review:
+        verdict = "needs_review"
+        summary = f"Needs investigator review: {len(review)} criterion(s) ({', '.join(r.id for r in review)})."
+    else:
+        verdict = "eligible"
+        summary = "Eligible on every encoded criterion."
+    missing: dict[str, list[str]] = {}
+    for r in unknown:
+        for item in r.missing:
+            missing.setdefault(item, []).append(r.id)
+    reviews = [ReviewItem(criterion=r.id, reason=reason) for r in review for reason in (r.review or ["investigator review"])]
+    ruleset = compiled.ruleset
+    return Report(
+        verdict=verdict, summary=summary, patient_id=record.patient.id, as_of=as_of,
+        ruleset=RulesetRef(id=ruleset.id, version=ruleset.version, title=ruleset.title, sha256=compiled.sha256, source=compiled.source),
+        cohort=CohortRef(id=choice.cohort.id, indication=choice.cohort.indication, title=choice.cohort.title) if choice.cohort else None,
+        criteria=results,
+        missing_facts=[MissingFact(fact=k, criteria=v) for k, v in missing.items()],
+        review_items=reviews, warnings=list(record.warnings), earliest_eligible_date=earliest,
+        backend=backend, trialscreen_version=__version__,
+    )

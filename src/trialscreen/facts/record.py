@@ -1,0 +1,187 @@
+"""Normalise a validated `Patient` against the loaded plugins: observations to canonical units, drug names to
+catalogue entries, codes checked. Every problem is collected and raised together, each naming its field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from trialscreen.errors import PatientInputError
+from trialscreen.model.patient import Assessment, Medication, Observation, Patient, Serology
+from trialscreen.plugins.manager import PluginManager
+from trialscreen.plugins.types import DrugEntry, ObservationTest, QualitativeTest
+from trialscreen.units import UnitError, canonical_value
+
+
+@dataclass(frozen=True)
+class NormalisedObservation:
+    test: ObservationTest
+    value: float
+    date: date
+    ref_low: float | None
+    ref_high: float | None
+    source: str  # e.g. "labs[2]"
+    original: Observation
+
+
+@dataclass(frozen=True)
+class NormalisedSerology:
+    test: QualitativeTest
+    result: str
+    date: date
+    source: str
+    original: Serology
+
+
+@dataclass(frozen=True)
+class Exposure:
+    medication: Medication
+    drug: DrugEntry | None  # None: not in the catalogue (reported, and makes class questions unknown)
+    source: str
+
+
+@dataclass(frozen=True)
+class ParsedAssessment:
+    assessment: Assessment
+    items: object | None
+    source: str
+
+
+@dataclass
+class PatientRecord:
+    patient: Patient
+    observations: dict[str, list[NormalisedObservation]] = field(default_factory=dict)
+    serologies: dict[str, list[NormalisedSerology]] = field(default_factory=dict)
+    exposures: list[Exposure] = field(default_factory=list)
+    assessments: dict[str, list[ParsedAssessment]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _index(tests: dict[str, ObservationTest | QualitativeTest]) -> dict[str, ObservationTest | QualitativeTest]:
+    index: dict[str, ObservationTest | QualitativeTest] = {}
+    for test in tests.values():
+        for key in (test.id, *test.loinc, *test.aliases):
+            index.setdefault(key.strip().lower(), test)
+    return index
+
+
+def drug_index(drugs: dict[str, DrugEntry]) -> dict[str, DrugEntry]:
+    index: dict[str, DrugEntry] = {}
+    for drug in drugs.values():
+        for key in (drug.name, *drug.synonyms):
+            index.setdefault(_drug_key(key), drug)
+    return index
+
+
+def _drug_key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patient") -> PatientRecord:
+    record = PatientRecord(patient)
+    problems: list[str] = []
+    tests = _index(plugins.observation_tests)
+
+    for section in ("labs", "vitals"):
+        for i, obs in enumerate(getattr(patient, section)):
+            where = f"{section}[{i}]"
+            test = tests.get(obs.test.strip().lower())
+            if test is None or not isinstance(test, ObservationTest):
+                problems.append(f"field '{where}.test': unknown observation test {obs.test!r}")
+                continue
+            try:
+                value = canonical_value(obs.value, obs.unit, test.unit, mg_dl_factor=test.mg_dl_to_canonical)
+                ref_unit = obs.ref_unit or obs.unit
+                low = None if obs.ref_low is None else canonical_value(
+                    obs.ref_low, ref_unit, test.unit, mg_dl_factor=test.mg_dl_to_canonical)
+                high = None if obs.ref_high is None else canonical_value(
+                    obs.ref_high, ref_unit, test.unit, mg_dl_factor=test.mg_dl_to_canonical)
+            except UnitError as exc:
+                problems.append(f"field '{where}.unit': {exc} for {test.name} (expected e.g. {test.unit})")
+                continue
+            lo, hi = test.plausible
+            if not lo <= value <= hi:
+                problems.append(
+                    f"field '{where}.value': {obs.value} {obs.unit} ({value:g} {test.unit}) is not a plausible "
+                    f"{test.name}; plausible range {lo:g}–{hi:g} {test.unit} — check the value and its unit"
+                )
+                continue
+            if obs.date > patient.screening.date:
+                record.warnings.append(f"{where}: dated after the screening date; not used")
+                continue
+            record.observations.setdefault(test.id, []).append(
+                NormalisedObservation(test, value, obs.date, low, high, where, obs)
+            )
+
+    for i, ser in enumerate(patient.serologies):
+        where = f"serologies[{i}]"
+        test = tests.get(ser.test.strip().lower())
+        if test is None or not isinstance(test, QualitativeTest):
+            problems.append(f"field '{where}.test': unknown qualitative test {ser.test!r}")
+            continue
+        if ser.date > patient.screening.date:
+            record.warnings.append(f"{where}: dated after the screening date; not used")
+            continue
+        record.serologies.setdefault(test.id, []).append(NormalisedSerology(test, ser.result, ser.date, where, ser))
+
+    if patient.medications is not None:
+        drugs = drug_index(plugins.drugs)
+        for i, med in enumerate(patient.medications.items):
+            where = f"medications.items[{i}]"
+            drug = drugs.get(_drug_key(med.drug))
+            if drug is None:
+                record.warnings.append(
+                    f"{where}.drug: {med.drug!r} is not in the drug catalogue; questions about drug classes "
+                    "stay unknown until it is identified"
+                )
+            record.exposures.append(Exposure(med, drug, where))
+
+    categories = plugins.history_categories
+    for i, event in enumerate(patient.history.events):
+        if event.category not in categories:
+            problems.append(f"field 'history.events[{i}].category': unknown history category {event.category!r}")
+        if patient.birth_date and event.date and event.date < patient.birth_date:
+            problems.append(f"field 'history.events[{i}].date': {event.date} is before the birth date")
+    if patient.history.reviewed != "all":
+        for cat in patient.history.reviewed:
+            if cat not in categories:
+                problems.append(f"field 'history.reviewed': unknown history category {cat!r}")
+
+    indications = plugins.indications
+    for i, dx in enumerate(patient.diagnoses):
+        if dx.indication not in indications:
+            problems.append(
+                f"field 'diagnoses[{i}].indication': unknown indication code {dx.indication!r} "
+                f"(known: {', '.join(sorted(indications))})"
+            )
+    target = patient.screening.target_indication
+    if target is not None and target not in indications:
+        problems.append(f"field 'screening.target_indication': unknown indication code {target!r}")
+
+    instruments = plugins.assessment_instruments
+    for i, assessment in enumerate(patient.assessments):
+        where = f"assessments[{i}]"
+        instrument = instruments.get(assessment.instrument)
+        if instrument is None:
+            problems.append(f"field '{where}.instrument': unknown instrument {assessment.instrument!r}")
+            continue
+        items = None
+        if assessment.items is not None and instrument.items_model is not None:
+            from pydantic import ValidationError
+
+            try:
+                items = instrument.items_model.model_validate(assessment.items)
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False):
+                    loc = ".".join(str(p) for p in err["loc"])
+                    problems.append(f"field '{where}.items.{loc}': {err['msg']}")
+                continue
+        record.assessments.setdefault(assessment.instrument, []).append(ParsedAssessment(assessment, items, where))
+
+    if problems:
+        raise PatientInputError("the patient record has problems", source=source, problems=problems)
+    for series in record.observations.values():
+        series.sort(key=lambda o: o.date)
+    for series in record.serologies.values():
+        series.sort(key=lambda s: s.date)
+    return record

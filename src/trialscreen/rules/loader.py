@@ -1,0 +1,67 @@
+"""Load ruleset files: safe YAML, validation errors with file, line and criterion id, and the catalogue of
+installed rulesets (contributed by plugins through ``trialscreen_rulesets``)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from trialscreen.errors import RulesetError
+from trialscreen.io.files import DocumentError, describe_errors, parse_document, read_text
+from trialscreen.plugins.manager import PluginManager
+from trialscreen.rules.model import Ruleset
+
+
+@dataclass(frozen=True)
+class LoadedRuleset:
+    ruleset: Ruleset
+    path: Path
+    sha256: str
+    raw: Any
+
+
+def load_ruleset_file(path: str | Path) -> LoadedRuleset:
+    try:
+        text, name = read_text(path)
+        data = parse_document(text, name)
+    except DocumentError as exc:
+        raise RulesetError(str(exc), source=str(path)) from exc
+    if not isinstance(data, dict):
+        raise RulesetError("a ruleset must be a mapping with id, title, version, source, cohorts and criteria", source=str(path))
+    try:
+        ruleset = Ruleset.model_validate(data)
+    except ValidationError as exc:
+        def context(loc: tuple[Any, ...]) -> str | None:
+            if len(loc) >= 2 and loc[0] == "criteria" and isinstance(loc[1], int):
+                items = data.get("criteria") or []
+                if loc[1] < len(items) and isinstance(items[loc[1]], dict):
+                    return f"criterion {items[loc[1]].get('id', '#' + str(loc[1]))!r}"
+            return None
+
+        raise RulesetError("the ruleset does not validate", source=str(path),
+                           problems=describe_errors(exc, data, context=context)) from exc
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedRuleset(ruleset, Path(path), sha, data)
+
+
+def installed_rulesets(plugins: PluginManager) -> dict[str, Path]:
+    return {rid: src.path for rid, src in sorted(plugins.rulesets.items())}
+
+
+def find_ruleset(ref: str | Path, plugins: PluginManager) -> LoadedRuleset:
+    """An installed ruleset by id, or a ruleset file by path."""
+    installed = installed_rulesets(plugins)
+    if str(ref) in installed:
+        loaded = load_ruleset_file(installed[str(ref)])
+        if loaded.ruleset.id != str(ref):
+            raise RulesetError(f"file declares id {loaded.ruleset.id!r}, but is installed as {ref!r}", source=str(loaded.path))
+        return loaded
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml", ".json") or path.exists():
+        return load_ruleset_file(path)
+    known = ", ".join(installed) or "none"
+    raise RulesetError(f"no installed ruleset {str(ref)!r} and no such file (installed: {known})")

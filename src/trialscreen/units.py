@@ -1,0 +1,87 @@
+"""Unit normalisation for observations, on pint.
+
+Lab reports spell units many ways (``×10^9/L``, ``10*9/L``, ``/µL``, ``IU/L``, ``g/24 h``). `canonical_value`
+rewrites the spelling into a pint expression, lets pint do the dimensional conversion, and applies an
+analyte's conventional mass-to-substance factor (creatinine 88.4, bilirubin 17.1 µmol/L per mg/dL) where a
+value arrives in mg/dL but is kept in µmol/L. An unknown or incompatible unit raises `UnitError`; nothing is
+guessed. The pint registry is built once, on first use, because it costs ~0.3 s.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+
+class UnitError(ValueError):
+    """A unit that is unknown, or cannot express the quantity it is attached to."""
+
+
+# Lab spellings → pint expressions. Applied in order, on the stripped text.
+_SPELLINGS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(?:[x×*]\s*)?10\s*(?:\^|\*\*|\*|e|E)\s*9\s*/\s*l$", re.I), "giga_per_liter"),
+    (re.compile(r"^(?:[x×*]\s*)?10\s*(?:\^|\*\*|\*|e|E)\s*12\s*/\s*l$", re.I), "tera_per_liter"),
+    (re.compile(r"^(?:cells\s*)?/\s*(?:µ|u|μ)l$", re.I), "1/microliter"),
+    (re.compile(r"^(?:cells\s*)?/\s*mm(?:3|\^3|³)$", re.I), "1/microliter"),
+    (re.compile(r"^g\s*/\s*(?:24\s*h(?:ours?)?|d|day)$", re.I), "gram/day"),
+    (re.compile(r"^mg\s*/\s*(?:24\s*h(?:ours?)?|d|day)$", re.I), "milligram/day"),
+    (re.compile(r"^i?u\s*/\s*l$", re.I), "enzyme_unit/liter"),
+    (re.compile(r"^(?:bpm|beats?\s*/\s*min|/\s*min)$", re.I), "1/minute"),
+    (re.compile(r"^(?:ratio|dimensionless|1|class|none|)$", re.I), "dimensionless"),
+    (re.compile(r"^(?:s|sec|secs|seconds?)$", re.I), "second"),
+    (re.compile(r"^ml\s*/\s*min(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?$", re.I), "milliliter/minute"),
+]
+_MICRO = str.maketrans({"µ": "u", "μ": "u"})
+
+
+@lru_cache(maxsize=1)
+def registry() -> Any:
+    import pint
+
+    ureg = pint.UnitRegistry(cache_folder=":auto:")
+    ureg.define("giga_per_liter = 1e9 / liter")
+    ureg.define("tera_per_liter = 1e12 / liter")
+    return ureg
+
+
+@lru_cache(maxsize=512)
+def parse_unit(text: str) -> Any:
+    """The pint unit for a lab spelling; `UnitError` if pint does not know it."""
+    spelled = text.strip()
+    for pattern, replacement in _SPELLINGS:
+        if pattern.match(spelled):
+            spelled = replacement
+            break
+    else:
+        spelled = spelled.translate(_MICRO).replace("^", "**")
+    ureg = registry()
+    try:
+        return ureg.parse_units(spelled)
+    except Exception as exc:  # pint raises several types for bad text
+        raise UnitError(f"unknown unit {text!r}") from exc
+
+
+def clean(x: float) -> float:
+    """Round to 10 significant digits, so 1.5 mg/dL × 88.4 is 132.6 and an exact cut-off stays exact."""
+    if x == 0 or x != x or x in (float("inf"), float("-inf")):
+        return x
+    return float(format(Decimal(repr(x)), ".10g"))
+
+
+def canonical_value(value: float, unit: str, canonical: str, *, mg_dl_factor: float | None = None) -> float:
+    """`value` in `unit`, expressed in `canonical`.
+
+    `mg_dl_factor` (canonical units per mg/dL) lets a mass concentration stand for a substance concentration.
+    """
+    ureg = registry()
+    source = parse_unit(unit)
+    target = parse_unit(canonical)
+    quantity = ureg.Quantity(value, source)
+    if quantity.dimensionality == ureg.Quantity(1, target).dimensionality:
+        return clean(float(quantity.to(target).magnitude))
+    if mg_dl_factor is not None and quantity.check("[mass] / [volume]"):
+        in_mg_dl = float(quantity.to("milligram/deciliter").magnitude)
+        return clean(float(ureg.Quantity(in_mg_dl * mg_dl_factor, target).magnitude))
+    raise UnitError(f"unit {unit!r} cannot express a value measured in {canonical!r}")
