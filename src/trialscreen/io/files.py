@@ -108,13 +108,22 @@ def _depth(obj: Any, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DocumentError(f"duplicate key {key!r}: a value would be lost")
+        out[key] = value
+    return out
+
+
 def parse_document(text: str, name: str) -> Any:
     """Parse JSON (if the file says so or looks like it) or YAML safely."""
     stripped = text.lstrip()
     try:
         if name.endswith(".json") or stripped.startswith(("{", "[")) and not name.endswith((".yaml", ".yml")):
             try:
-                data = json.loads(text)
+                data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
             except json.JSONDecodeError as exc:
                 raise DocumentError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
             except RecursionError as exc:
@@ -166,7 +175,12 @@ def describe_errors(exc: ValidationError, data: Any, *, context: Any = None, lim
     """
     lines = []
     for err in exc.errors(include_url=False)[:limit]:
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper() or "[" in str(p)))
+        loc: tuple[Any, ...] = ()
+        for part in err["loc"]:
+            # pydantic adds union-member and discriminator-tag names to loc; drop them and repeated keys
+            if isinstance(part, str) and (part[:1].isupper() or "[" in part or (loc and loc[-1] == part)):
+                continue
+            loc += (part,)
         line = line_of(data, tuple(err["loc"]))
         prefix = context(tuple(err["loc"])) if context else None
         where = format_loc(loc)

@@ -16,9 +16,9 @@ import re
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, model_validator
 
-Number = StrictFloat | StrictInt
+Number = Annotated[float, Strict()]  # ints are accepted; strings and booleans are not
 Sex = Literal["female", "male"]
 
 

@@ -1,0 +1,198 @@
+"""The ``trialscreen`` command. Exit codes: 0 for any verdict, 1 for invalid input, 2 for usage errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from trialscreen.errors import TrialscreenError
+
+FORMATS = click.Choice(["table", "json", "markdown"])
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"trialscreen: error: {exc}", err=True)
+    sys.exit(1)
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--as-of") from None
+
+
+@click.group()
+@click.version_option(package_name="trialscreen")
+def main() -> None:
+    """Screen patients for CD19-directed cell-therapy trials in refractory autoimmune disease."""
+
+
+@main.command()
+@click.argument("patient")
+@click.option("--ruleset", "-r", required=True, help="Installed ruleset id or path to a ruleset file.")
+@click.option("--as-of", "as_of", help="Evaluate as of this date (YYYY-MM-DD) instead of the record's screening date.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--backend", type=click.Choice(["durable", "python"]), default="durable", show_default=True,
+              help="Rules engine: durable-rules, or the plain-Python evaluator.")
+def evaluate(patient: str, ruleset: str, as_of: str | None, fmt: str, backend: str) -> None:
+    """Evaluate PATIENT (a JSON or YAML file, or - for stdin) against one trial ruleset."""
+    from trialscreen import render
+    from trialscreen.api import compiled_ruleset, normalise_patient
+    from trialscreen.engine.evaluate import evaluate_record
+    from trialscreen.plugins.manager import default_manager
+
+    when = _as_of(as_of)
+    try:
+        plugins = default_manager()
+        compiled = compiled_ruleset(ruleset, plugins)
+        record = normalise_patient(patient, plugins)
+        report = evaluate_record(compiled, record, plugins, as_of=when, backend=backend,  # type: ignore[arg-type]
+                                 explicit_backend=backend == "durable")
+    except TrialscreenError as exc:
+        _fail(exc)
+    if fmt == "json":
+        click.echo(render.to_json(report))
+    elif fmt == "markdown":
+        click.echo(render.to_markdown(report), nl=False)
+    else:
+        render.print_table(report)
+
+
+@main.group()
+def rulesets() -> None:
+    """List, show, validate and test rulesets."""
+
+
+@rulesets.command("list")
+def rulesets_list() -> None:
+    """Installed rulesets (built-in and plugin-contributed)."""
+    from trialscreen.plugins.manager import default_manager
+    from trialscreen.rules.loader import load_ruleset_file
+
+    try:
+        plugins = default_manager()
+        for rid, src in sorted(plugins.rulesets.items()):
+            loaded = load_ruleset_file(src.path)
+            provider = plugins.provider_of("trialscreen_rulesets", rid)
+            click.echo(f"{rid:24} v{loaded.ruleset.version:8} {len(loaded.ruleset.criteria):3} criteria  "
+                       f"[{provider}]  {loaded.ruleset.title}")
+    except TrialscreenError as exc:
+        _fail(exc)
+
+
+@rulesets.command("show")
+@click.argument("ruleset")
+def rulesets_show(ruleset: str) -> None:
+    """Print a ruleset's cohorts and criteria with their verbatim protocol text."""
+    from trialscreen.api import compiled_ruleset
+
+    try:
+        compiled = compiled_ruleset(ruleset)
+    except TrialscreenError as exc:
+        _fail(exc)
+    rs = compiled.ruleset
+    click.echo(f"{rs.id} v{rs.version}: {rs.title}\nsource: {rs.source.file}  sha256 {compiled.sha256}\n")
+    click.echo("cohorts: " + "; ".join(f"{c.id} ({c.indication}): {c.title}" for c in rs.cohorts) + "\n")
+    for cid, cc in compiled.criteria.items():
+        crit = cc.criterion
+        scope = "" if crit.cohorts is None else f"  [{'only ' + ','.join(crit.cohorts.only) if crit.cohorts.only else 'except ' + ','.join(crit.cohorts.except_ or [])}]"
+        click.echo(f"{cid} ({crit.kind}){scope}\n  text: {' '.join(crit.text.split())}")
+        for threshold in cc.thresholds:
+            click.echo(f"  threshold: {threshold}")
+        if crit.note:
+            click.echo(f"  note: {' '.join(crit.note.split())}")
+        click.echo("")
+
+
+@rulesets.command("validate")
+@click.argument("rulesets_", metavar="RULESET...", nargs=-1, required=True)
+def rulesets_validate(rulesets_: tuple[str, ...]) -> None:
+    """Validate ruleset files or ids against the schema and the loaded plugins."""
+    from trialscreen.api import compiled_ruleset
+
+    for ref in rulesets_:
+        try:
+            compiled = compiled_ruleset(ref)
+        except TrialscreenError as exc:
+            _fail(exc)
+        click.echo(f"{ref}: ok ({compiled.ruleset.id} v{compiled.ruleset.version}, {len(compiled.criteria)} criteria, "
+                   f"{len(compiled.ruleset.tests)} inline tests)")
+
+
+@rulesets.command("test")
+@click.argument("rulesets_", metavar="[RULESET]...", nargs=-1)
+@click.option("--backend", type=click.Choice(["both", "durable", "python"]), default="both", show_default=True)
+def rulesets_test(rulesets_: tuple[str, ...], backend: str) -> None:
+    """Run the inline test cases of rulesets (all installed ones if none is named). Exit 1 if any fails."""
+    from trialscreen.plugins.manager import default_manager
+    from trialscreen.rules.loader import find_ruleset
+    from trialscreen.rules.testing import run_ruleset_tests
+
+    backends = ("durable", "python") if backend == "both" else (backend,)
+    failed = total = 0
+    try:
+        plugins = default_manager()
+        refs = rulesets_ or tuple(sorted(plugins.rulesets))
+        for ref in refs:
+            loaded = find_ruleset(ref, plugins)
+            for result in run_ruleset_tests(loaded, plugins, backends):
+                total += 1
+                if result.passed:
+                    continue
+                failed += 1
+                click.echo(f"FAIL {loaded.ruleset.id} :: {result.name} [{result.backend}]")
+                for line in result.failures:
+                    click.echo(f"    {line}")
+    except TrialscreenError as exc:
+        _fail(exc)
+    click.echo(f"{total - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+@main.group()
+def plugins() -> None:
+    """Inspect loaded plugins."""
+
+
+@plugins.command("list")
+def plugins_list() -> None:
+    """Loaded plugins, where they come from, and what each contributes."""
+    from trialscreen.plugins.manager import default_manager
+
+    try:
+        pm = default_manager()
+        for info in pm.plugins():
+            origin = "built-in" if info.builtin else f"{info.distribution or 'registered'} {info.version or ''}".strip()
+            click.echo(f"{info.name}  ({origin}; {info.module})")
+            for kind, ids in pm.contributions(info.name).items():
+                if ids:
+                    shown = ", ".join(ids[:12]) + (f", … ({len(ids)} in all)" if len(ids) > 12 else "")
+                    click.echo(f"    {kind}: {shown}")
+        for err in pm.load_errors:
+            click.echo(f"NOT LOADED {err.name} ({err.distribution}): {err.error}")
+    except TrialscreenError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["patient", "ruleset", "report"]))
+def schema(what: str) -> None:
+    """Print the JSON Schema of a patient record, a ruleset, or a report."""
+    if what == "patient":
+        from trialscreen.model.patient import Patient as model
+    elif what == "ruleset":
+        from trialscreen.rules.model import Ruleset as model  # type: ignore[assignment]
+    else:
+        from trialscreen.report import Report as model  # type: ignore[assignment]
+    click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
