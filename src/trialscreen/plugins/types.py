@@ -160,3 +160,43 @@ class DrugClass(_Record):
     id: str
     label: str
     description: str | None = None
+
+
+class ScoreItem(_Record):
+    """One item that contributed points to a score."""
+
+    item: str
+    points: float
+    label: str | None = None
+
+
+class ScoreResult(_Record):
+    """A score computed from item-level answers.
+
+    When some items are unanswered the total is not known, but it is bounded: ``minimum`` counts only the
+    points known to be present and ``maximum`` assumes every unanswered item scores its most. A threshold test
+    can still be decided when both bounds fall on the same side (e.g. SLEDAI-2K ≥ 8 is met when ``minimum`` is
+    already 8). A total entered without items has ``total_entered=True`` and no ``contributing`` items, so a
+    rule that needs the item breakdown must return unknown rather than guess.
+    """
+
+    instrument: str
+    total: float | None
+    minimum: float
+    maximum: float
+    contributing: tuple[ScoreItem, ...] = ()
+    missing: tuple[str, ...] = ()
+    total_entered: bool = False
+    note: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.total is not None and not self.missing
+
+    def at_least(self, threshold: float) -> bool | None:
+        """True/False when the bounds decide ``total >= threshold``; None when they do not."""
+        if self.minimum >= threshold:
+            return True
+        if self.maximum < threshold:
+            return False
+        return None
