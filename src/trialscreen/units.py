@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -70,10 +71,11 @@ def clean(x: float) -> float:
     return float(format(Decimal(repr(x)), ".10g"))
 
 
-def canonical_value(value: float, unit: str, canonical: str, *, mg_dl_factor: float | None = None) -> float:
+def canonical_value(value: float, unit: str, canonical: str, *, conversions: Mapping[str, float] | None = None) -> float:
     """`value` in `unit`, expressed in `canonical`.
 
-    `mg_dl_factor` (canonical units per mg/dL) lets a mass concentration stand for a substance concentration.
+    `conversions` maps a unit of another dimension to the canonical units one of it equals (creatinine:
+    ``{"mg/dL": 88.4}``; UPCR: ``{"mg/mmol": 1 / 113.12}``); any unit pint can convert to one of those works too.
     """
     ureg = registry()
     source = parse_unit(unit)
@@ -81,7 +83,8 @@ def canonical_value(value: float, unit: str, canonical: str, *, mg_dl_factor: fl
     quantity = ureg.Quantity(value, source)
     if quantity.dimensionality == ureg.Quantity(1, target).dimensionality:
         return clean(float(quantity.to(target).magnitude))
-    if mg_dl_factor is not None and quantity.check("[mass] / [volume]"):
-        in_mg_dl = float(quantity.to("milligram/deciliter").magnitude)
-        return clean(float(ureg.Quantity(in_mg_dl * mg_dl_factor, target).magnitude))
+    for other, factor in (conversions or {}).items():
+        other_unit = parse_unit(other)
+        if quantity.dimensionality == ureg.Quantity(1, other_unit).dimensionality:
+            return clean(float(quantity.to(other_unit).magnitude) * factor)
     raise UnitError(f"unit {unit!r} cannot express a value measured in {canonical!r}")

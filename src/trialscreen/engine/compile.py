@@ -114,7 +114,7 @@ class _Compiler:
         default = self.ruleset.observation_window
         if default is not None and leaf.within is None and leaf.fact.partition(".")[0] in OBSERVATION_PREFIXES:
             leaf = leaf.model_copy(update={"within": default})
-        fact_unit, label, mg_dl = self.fact_info(leaf)
+        fact_unit, label, conversions = self.fact_info(leaf)
         value: Any = leaf.value
         if isinstance(value, bool) or isinstance(value, str):
             if leaf.unit is not None:
@@ -132,7 +132,7 @@ class _Compiler:
                     pass
                 else:
                     try:
-                        value = canonical_value(value, leaf.unit, fact_unit, mg_dl_factor=mg_dl)
+                        value = canonical_value(value, leaf.unit, fact_unit, conversions=conversions)
                     except UnitError as exc:
                         self.fail(f"{label}: {exc}")
         key = json.dumps({"fact": leaf.fact, "within": leaf.within.model_dump(exclude_none=True) if leaf.within else None,
@@ -143,7 +143,7 @@ class _Compiler:
         self.thresholds.append(f"{label} {_SYMBOL[leaf.op]} {leaf.value}{shown_unit}{window}")
         return t.Test(key, leaf.op, value)
 
-    def fact_info(self, leaf: m.Compare) -> tuple[str | None, str, float | None]:
+    def fact_info(self, leaf: m.Compare) -> tuple[str | None, str, dict[str, float] | None]:
         head, _, rest = leaf.fact.partition(".")
         if head in OBSERVATION_PREFIXES:
             test_id, _, derived = rest.partition(".")
@@ -157,7 +157,7 @@ class _Compiler:
                 return "xLLN", f"{test.name} (× LLN)", None
             if derived:
                 self.fail(f"unknown derived observation {derived!r} in {leaf.fact!r} (use x_uln or x_lln)")
-            return test.unit, test.name, test.mg_dl_to_canonical
+            return test.unit, test.name, test.unit_conversions()
         if head == "patient":
             from trialscreen.model.patient import Patient
 

@@ -90,12 +90,12 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
                 problems.append(f"field '{where}.test': unknown observation test {obs.test!r}")
                 continue
             try:
-                value = canonical_value(obs.value, obs.unit, test.unit, mg_dl_factor=test.mg_dl_to_canonical)
+                value = canonical_value(obs.value, obs.unit, test.unit, conversions=test.unit_conversions())
                 ref_unit = obs.ref_unit or obs.unit
                 low = None if obs.ref_low is None else canonical_value(
-                    obs.ref_low, ref_unit, test.unit, mg_dl_factor=test.mg_dl_to_canonical)
+                    obs.ref_low, ref_unit, test.unit, conversions=test.unit_conversions())
                 high = None if obs.ref_high is None else canonical_value(
-                    obs.ref_high, ref_unit, test.unit, mg_dl_factor=test.mg_dl_to_canonical)
+                    obs.ref_high, ref_unit, test.unit, conversions=test.unit_conversions())
             except UnitError as exc:
                 problems.append(f"field '{where}.unit': {exc} for {test.name} (expected e.g. {test.unit})")
                 continue

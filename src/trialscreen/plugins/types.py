@@ -45,7 +45,14 @@ class ObservationTest(_Record):
     loinc: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     plausible: tuple[float, float]
-    mg_dl_to_canonical: float | None = None
+    mg_dl_to_canonical: float | None = Field(None, description="Canonical units per mg/dL (creatinine 88.4).")
+    conversions: dict[str, float] = Field(
+        default_factory=dict, description="Other units of a different dimension: canonical units per one of them."
+    )
+
+    def unit_conversions(self) -> dict[str, float]:
+        extra = {"mg/dL": self.mg_dl_to_canonical} if self.mg_dl_to_canonical else {}
+        return {**extra, **self.conversions}
 
     @field_validator("id")
     @classmethod
