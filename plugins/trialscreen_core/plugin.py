@@ -15,7 +15,7 @@ from trialscreen.plugins.types import (
     QualitativeTest,
     RulesetSource,
 )
-from trialscreen_core import values, vocabulary
+from trialscreen_core import treatment, values, vocabulary
 
 
 def builtin_rulesets_dir() -> Path | None:
@@ -51,12 +51,12 @@ def trialscreen_drugs() -> list[DrugEntry]:
 
 @hookimpl
 def trialscreen_values() -> list[DerivedValue]:
-    return values.VALUES
+    return [*values.VALUES, *treatment.VALUES]
 
 
 @hookimpl
 def trialscreen_predicates() -> list[Predicate]:
-    return values.PREDICATES
+    return [*values.PREDICATES, *treatment.PREDICATES]
 
 
 @hookimpl

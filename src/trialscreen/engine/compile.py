@@ -178,9 +178,26 @@ class _Compiler:
         return spec.unit, spec.name, None
 
     def check_params(self, vid: str, defaults: dict[str, Any], given: dict[str, Any]) -> None:
+        """Parameter names must be known; by convention ``classes``, ``names`` and ``within`` are checked
+        against the drug catalogue and the window model, so a typo cannot silently match nothing."""
         unknown = sorted(set(given) - set(defaults))
         if unknown:
             self.fail(f"{vid}: unknown parameter(s) {', '.join(unknown)} (known: {', '.join(sorted(defaults)) or 'none'})")
+        for cls in given.get("classes") or []:
+            if cls not in self.plugins.drug_classes:
+                self.fail(f"{vid}: unknown drug class {cls!r}")
+        if given.get("names"):
+            from trialscreen.facts.record import _drug_key, drug_index
+
+            index = drug_index(self.plugins.drugs)
+            for name in given["names"]:
+                if _drug_key(name) not in index:
+                    self.fail(f"{vid}: drug {name!r} is not in the drug catalogue")
+        if given.get("within") is not None:
+            try:
+                m.Window.model_validate(given["within"])
+            except ValueError as exc:
+                self.fail(f"{vid}: bad 'within' window: {exc}")
 
     def boolean_leaf(self, leaf: Any) -> t.Node:
         label = self.describe(leaf)

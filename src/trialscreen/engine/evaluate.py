@@ -117,12 +117,18 @@ def evaluate_record(
     explicit_backend: bool = False,
 ) -> Report:
     as_of = as_of or record.patient.screening.date
-    ctx = ScreeningContext(record, as_of, plugins)
-    choice = choose_cohort(compiled, record)
-    flat, facts = gather_facts(compiled, ctx)
     engine = make_backend(backend, compiled.trees, compiled.key, explicit=explicit_backend)
-    outcomes = engine.evaluate(flat)
+    choice = choose_cohort(compiled, record)
+    results = _criterion_results(compiled, record, plugins, as_of, choice, engine)
+    earliest = _earliest_eligible(compiled, record, plugins, choice, engine, results)
+    return _assemble(compiled, record, as_of, choice, results, engine.name, earliest)
 
+
+def _criterion_results(compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager, as_of: date,
+                       choice: CohortChoice, engine: Any) -> list[CriterionResult]:
+    ctx = ScreeningContext(record, as_of, plugins)
+    flat, facts = gather_facts(compiled, ctx)
+    outcomes = engine.evaluate(flat)
     results: list[CriterionResult] = [
         CriterionResult(
             id=COHORT_CRITERION, kind="inclusion",
@@ -145,29 +151,43 @@ def evaluate_record(
         )
         lapses = None
         if decisive and crit.kind == "exclusion":
-            dates = [f.lapses_on for f in used if f.value is True and f.lapses_on is not None]
-            if dates and all(f.lapses_on is not None for f in used if f.value is True):
-                lapses = max(dates)
+            true_leaves = [f for f in used if f.value is True]
+            if true_leaves and all(f.lapses_on is not None for f in true_leaves):
+                lapses = max(f.lapses_on for f in true_leaves if f.lapses_on)
         results.append(CriterionResult(
             id=cid, kind=crit.kind, text=crit.text, applies=applies,
             outcome=outcome.value if applies else "not_applicable", decisive=decisive, scope=_scope_text(crit),
             thresholds=list(cc.thresholds), evidence=evidence, missing=missing, review=review, note=crit.note,
             lapses_on=lapses,
         ))
-    return _assemble(compiled, record, as_of, choice, results, engine.name)
+    return results
+
+
+def _earliest_eligible(compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager,
+                       choice: CohortChoice, engine: Any, results: list[CriterionResult]) -> date | None:
+    """When only time-window exclusions make the patient ineligible: the first day all of them have lapsed,
+    confirmed by evaluating those criteria again as of that day (never a guess from one leaf)."""
+    applicable = [r for r in results if r.applies]
+    decisive = [r for r in applicable if r.decisive]
+    if not decisive or any(r.lapses_on is None for r in decisive):
+        return None
+    if any(r.outcome == "unknown" for r in applicable):
+        return None
+    candidate = max(r.lapses_on for r in decisive if r.lapses_on)
+    later = {r.id: r for r in _criterion_results(compiled, record, plugins, candidate, choice, engine)}
+    if any(later[r.id].decisive for r in decisive):
+        return None
+    return candidate
 
 
 def _assemble(compiled: CompiledRuleset, record: PatientRecord, as_of: date, choice: CohortChoice,
-              results: list[CriterionResult], backend: str) -> Report:
+              results: list[CriterionResult], backend: str, earliest: date | None) -> Report:
     applicable = [r for r in results if r.applies]
     decisive = [r for r in applicable if r.decisive]
     unknown = [r for r in applicable if r.outcome == "unknown"]
     review = [r for r in applicable if r.outcome == "review"]
-    earliest = None
     if decisive:
         verdict = "ineligible"
-        if all(r.lapses_on is not None for r in decisive) and not unknown:
-            earliest = max(r.lapses_on for r in decisive if r.lapses_on)
         reasons = ", ".join(r.id for r in decisive)
         summary = f"Ineligible: {len(decisive)} criterion(s) exclude the patient ({reasons})."
         if earliest:

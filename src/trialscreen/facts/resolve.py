@@ -117,6 +117,7 @@ def _plugin_value(value_id: str, params: dict[str, Any], ctx: ScreeningContext) 
         missing=result.missing if result.value is None and result.review is None else (),
         review=result.review if result.value is None else None,
         notes=(result.note,) if result.note else (),
+        lapses_on=result.lapses_on if result.value is True else None,
     )
 
 

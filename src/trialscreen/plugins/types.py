@@ -102,6 +102,7 @@ class ValueResult(_Record):
     missing: tuple[str, ...] = ()
     review: str | None = None
     note: str | None = None
+    lapses_on: dt.date | None = Field(None, description="For a true time-window answer: the first day it is false.")
 
 
 Compute = Callable[["ScreeningContext", dict[str, Any]], ValueResult]
