@@ -18,7 +18,6 @@ from dateutil.relativedelta import relativedelta
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import Exposure
 from trialscreen.plugins.types import Evidence, Predicate, DerivedValue, ValueResult
-from trialscreen.units import canonical_value
 from trialscreen_core import formulas
 
 
@@ -124,9 +123,7 @@ def _qualifies(exp: Exposure, ctx: ScreeningContext, params: dict[str, Any]) -> 
     min_mg_kg = params.get("min_prednisone_eq_mg_per_kg_per_day")
     if min_mg is None and min_mg_kg is None:
         return True, None
-    weight = None
-    if ctx.patient.weight is not None:
-        weight = canonical_value(ctx.patient.weight.value, ctx.patient.weight.unit, "kg")
+    weight = ctx.record.weight_kg
     mg, problem = _daily_prednisone_equivalent(exp, weight)
     if mg is None:
         return None, problem
@@ -242,9 +239,7 @@ def current_prednisone_equivalent(ctx: ScreeningContext, params: dict[str, Any])
     """The prednisone-equivalent daily dose (mg/day) of systemic glucocorticoids ongoing on the as-of date
     (sum over courses); 0 when the complete history shows none. Equivalences: `formulas`, cited there."""
     matched, unidentified = ctx.exposures(classes=("glucocorticoid",))
-    weight = None
-    if ctx.patient.weight is not None:
-        weight = canonical_value(ctx.patient.weight.value, ctx.patient.weight.unit, "kg")
+    weight = ctx.record.weight_kg
     total = 0.0
     evidence: list[Evidence] = []
     missing: list[str] = []
@@ -272,9 +267,9 @@ def current_prednisone_equivalent_per_kg(ctx: ScreeningContext, params: dict[str
     mg = current_prednisone_equivalent(ctx, params)
     if mg.value is None:
         return mg
-    if ctx.patient.weight is None:
+    weight = ctx.record.weight_kg
+    if weight is None:
         return ValueResult(missing=("body weight",), evidence=mg.evidence)
-    weight = canonical_value(ctx.patient.weight.value, ctx.patient.weight.unit, "kg")
     value = formulas.ratio_to_limit(float(mg.value), weight)
     return ValueResult(value=value, unit="mg/kg/day", evidence=(*mg.evidence, Evidence(label="weight", value=weight, unit="kg", source="weight")))
 

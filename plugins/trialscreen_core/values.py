@@ -8,7 +8,6 @@ from typing import Any
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.plugins.types import DerivedValue, Evidence, Predicate, ValueResult
 from trialscreen.rules.model import Window
-from trialscreen.units import canonical_value
 from trialscreen_core import formulas
 
 
@@ -27,13 +26,11 @@ def age_years(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
 
 
 def _weight_kg(ctx: ScreeningContext) -> float | None:
-    w = ctx.patient.weight
-    return None if w is None else canonical_value(w.value, w.unit, "kg")
+    return ctx.record.weight_kg
 
 
 def _height_cm(ctx: ScreeningContext) -> float | None:
-    h = ctx.patient.height
-    return None if h is None else canonical_value(h.value, h.unit, "cm")
+    return ctx.record.height_cm
 
 
 def crcl_cockcroft_gault(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:

@@ -175,3 +175,19 @@ def test_table_and_markdown_render():
     assert table.exit_code == 0 and "Verdict: ELIGIBLE" in table.output
     md = run("evaluate", str(PATIENT), "--ruleset", RULESET, "--format", "markdown")
     assert "**Verdict: eligible**" in md.output and "| `inc-plt` |" in md.output
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (lambda d: d.update(weight="60 stone-ish"), "field 'weight.unit'"),
+        (lambda d: d.update(weight="600 kg"), "not a plausible weight"),
+        (lambda d: d.update(weight="132 lb"), None),
+    ],
+)
+def test_body_measures_are_normalised_or_refused(tmp_path, edit, expected):
+    result = run("evaluate", write_variant(tmp_path, edit), "--ruleset", RULESET, "--format", "json")
+    if expected is None:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1 and expected in result.output, result.output

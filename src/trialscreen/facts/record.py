@@ -55,6 +55,12 @@ class PatientRecord:
     exposures: list[Exposure] = field(default_factory=list)
     assessments: dict[str, list[ParsedAssessment]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    weight_kg: float | None = None
+    height_cm: float | None = None
+
+
+#: Plausible body measures (a value outside is an input error: most often a unit mix-up).
+BODY_MEASURES = {"weight": ("kg", 0.5, 400.0), "height": ("cm", 30.0, 250.0)}
 
 
 def _index(tests: dict[str, ObservationTest | QualitativeTest]) -> dict[str, ObservationTest | QualitativeTest]:
@@ -81,6 +87,21 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
     record = PatientRecord(patient)
     problems: list[str] = []
     tests = _index(plugins.observation_tests)
+
+    for name, (unit, low, high) in BODY_MEASURES.items():
+        quantity = getattr(patient, name)
+        if quantity is None:
+            continue
+        try:
+            value = canonical_value(quantity.value, quantity.unit, unit)
+        except UnitError as exc:
+            problems.append(f"field '{name}.unit': {exc} (expected e.g. {unit})")
+            continue
+        if not low <= value <= high:
+            problems.append(f"field '{name}': {quantity.value} {quantity.unit} is not a plausible {name} "
+                            f"(plausible {low:g}–{high:g} {unit})")
+            continue
+        setattr(record, f"{name}_{unit}", value)
 
     for section in ("labs", "vitals"):
         for i, obs in enumerate(getattr(patient, section)):
