@@ -22,7 +22,9 @@ Hazards handled here (see ../shared/reference/durable-rules.md; each has a regre
 - booleans equal to 1 and strings compared as text: facts are type-checked against the compiled field types
   before they reach the engine, and booleans travel as 1/0;
 - ``set_rulesets`` mutating its argument and never giving memory back: definitions are built fresh, and each
-  compiled ruleset is registered once per process under a versioned name and reused.
+  compiled ruleset is registered once per process under a versioned name and reused;
+- facts with more than 64 properties corrupt durable-rules' heap (found here, not in the reference notes):
+  criteria are grouped so that no fact carries more than `MAX_FIELDS_PER_FACT` fields.
 """
 
 from __future__ import annotations
@@ -226,8 +228,38 @@ def _get_host() -> Any:
     return _host
 
 
+#: durable-rules keeps a fact's properties in a fixed array of 64 (MAX_OBJECT_PROPERTIES in its state.h); a
+#: bigger fact corrupts the heap (we saw "double free or corruption" aborts at 71 properties). Our fact carries
+#: t, id and sid besides one property per field (a value or its review marker, never both), so criteria are
+#: split into groups of at most this many fields, each group its own durable-rules ruleset and fact.
+MAX_FIELDS_PER_FACT = 56
+
+
+@dataclass(frozen=True)
+class _Group:
+    ruleset_name: str
+    criteria: tuple[str, ...]
+    fields: frozenset[str]
+
+
+def _partition(trees: Mapping[str, Node]) -> list[tuple[list[str], set[str]]]:
+    groups: list[tuple[list[str], set[str]]] = []
+    for cid, tree in trees.items():
+        fields = _fields(tree)
+        if len(fields) > MAX_FIELDS_PER_FACT:
+            raise EngineError(f"criterion {cid!r} uses {len(fields)} facts; durable-rules allows "
+                              f"{MAX_FIELDS_PER_FACT} in one fact — split the criterion")
+        if groups and len(groups[-1][1] | fields) <= MAX_FIELDS_PER_FACT:
+            groups[-1][0].append(cid)
+            groups[-1][1].update(fields)
+        else:
+            groups.append(([cid], set(fields)))
+    return groups
+
+
 class DurableBackend:
-    """One compiled ruleset registered with the process-wide durable-rules host."""
+    """One compiled ruleset registered with the process-wide durable-rules host (as one or more durable-rules
+    rulesets, see `MAX_FIELDS_PER_FACT`)."""
 
     name = "durable"
 
@@ -247,7 +279,6 @@ class DurableBackend:
 
     def _setup(self, trees: Mapping[str, Node], ruleset_key: str) -> None:
         self.trees = dict(trees)
-        self.ruleset_name = f"ts_{ruleset_key}"
         fields = sorted(set().union(*(_fields(t) for t in self.trees.values()))) if self.trees else []
         self.names: dict[str, str] = {}
         for i, f in enumerate(fields):
@@ -255,19 +286,28 @@ class DurableBackend:
             self.names[review_field(f)] = f"f{i}r"
         self._results: dict[str, Outcome] = {}
         self._conflict: str | None = None
-        self._seen = False
-        rules: dict[str, Any] = {}
-        for n, (cid, tree) in enumerate(self.trees.items()):
-            enc = _encode(tree, self.names)
-            for outcome, expr in ((Outcome.MET, enc.met), (Outcome.NOT_MET, enc.not_met), (Outcome.REVIEW, enc.review)):
-                if expr == FALSE:
-                    continue
-                pattern: dict[str, Any] = {"t": FACT_TYPE} if expr == TRUE else {"$and": [{"t": FACT_TYPE}, _to_durable(expr)]}
-                rules[f"c{n}_{outcome.value}"] = {"all": [{"m": pattern}], "run": self._recorder(cid, outcome)}
-        rules["catch_all"] = {"all": [{"m": {"t": FACT_TYPE}}], "run": self._saw_fact}
-        self.rule_count = len(rules)
-        self.definition_size = len(json.dumps({k: {"all": v["all"]} for k, v in rules.items()}))
-        _get_host().set_rulesets({self.ruleset_name: rules})
+        self._seen = 0
+        self.groups: list[_Group] = []
+        self.rule_count = 0
+        self.definition_size = 0
+        definitions: dict[str, Any] = {}
+        for g, (criteria, group_fields) in enumerate(_partition(self.trees)):
+            name = f"ts_{ruleset_key}_g{g}"
+            rules: dict[str, Any] = {}
+            for cid in criteria:
+                n = list(self.trees).index(cid)
+                enc = _encode(self.trees[cid], self.names)
+                for outcome, expr in ((Outcome.MET, enc.met), (Outcome.NOT_MET, enc.not_met), (Outcome.REVIEW, enc.review)):
+                    if expr == FALSE:
+                        continue
+                    pattern: dict[str, Any] = {"t": FACT_TYPE} if expr == TRUE else {"$and": [{"t": FACT_TYPE}, _to_durable(expr)]}
+                    rules[f"c{n}_{outcome.value}"] = {"all": [{"m": pattern}], "run": self._recorder(cid, outcome)}
+            rules["catch_all"] = {"all": [{"m": {"t": FACT_TYPE}}], "run": self._saw_fact}
+            self.rule_count += len(rules)
+            self.definition_size += len(json.dumps({k: {"all": v["all"]} for k, v in rules.items()}))
+            definitions[name] = rules
+            self.groups.append(_Group(name, tuple(criteria), frozenset(group_fields)))
+        _get_host().set_rulesets(definitions)
 
     def _recorder(self, cid: str, outcome: Outcome) -> Any:
         def action(_closure: Any) -> None:
@@ -278,34 +318,36 @@ class DurableBackend:
         return action
 
     def _saw_fact(self, _closure: Any) -> None:
-        self._seen = True
+        self._seen += 1
 
     def evaluate(self, facts: Mapping[str, Any]) -> dict[str, Outcome]:
-        fact: dict[str, Any] = {"t": FACT_TYPE, "id": "facts"}
-        for key, value in facts.items():
-            name = self.names.get(key)
-            if name is not None and value is not None:
-                fact[name] = _wire(value)
         host = _get_host()
         with _lock:
-            sid = str(next(_sids))
-            fact["sid"] = sid
-            self._results, self._conflict, self._seen = {}, None, False
-            try:
-                state = host.assert_fact(self.ruleset_name, fact)
-            except Exception as exc:
-                raise EngineError(f"durable-rules failed on ruleset {self.ruleset_name}: {exc}") from exc
-            finally:
+            self._results, self._conflict, self._seen = {}, None, 0
+            for group in self.groups:
+                fact: dict[str, Any] = {"t": FACT_TYPE, "id": "facts"}
+                for key in group.fields:
+                    for wire_key in (key, review_field(key)):
+                        value = facts.get(wire_key)
+                        if value is not None:
+                            fact[self.names[wire_key]] = _wire(value)
+                sid = str(next(_sids))
+                fact["sid"] = sid
                 try:
-                    host.delete_state(self.ruleset_name, sid)
-                except Exception:  # noqa: S110 — nothing was stored; never mask the original error
-                    pass
-            if isinstance(state, dict) and "exception" in state:
-                raise EngineError(f"an action failed inside durable-rules: {state['exception']}")
+                    state = host.assert_fact(group.ruleset_name, fact)
+                except Exception as exc:
+                    raise EngineError(f"durable-rules failed on ruleset {group.ruleset_name}: {exc}") from exc
+                finally:
+                    try:
+                        host.delete_state(group.ruleset_name, sid)
+                    except Exception:  # noqa: S110 — nothing was stored; never mask the original error
+                        pass
+                if isinstance(state, dict) and "exception" in state:
+                    raise EngineError(f"an action failed inside durable-rules: {state['exception']}")
             if self._conflict:
                 raise EngineError(f"durable-rules matched contradictory outcomes: {self._conflict}")
-            if not self._seen:
-                raise EngineError("durable-rules did not see the patient fact")
+            if self._seen != len(self.groups):
+                raise EngineError("durable-rules did not see every patient fact")
             results = self._results
         return {cid: results.get(cid, Outcome.UNKNOWN) for cid in self.trees}
 

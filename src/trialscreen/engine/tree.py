@@ -13,6 +13,10 @@ from typing import Union
 
 @dataclass(frozen=True)
 class Test:
+    """A comparison of one fact field with a constant."""
+
+    __test__ = False  # not a pytest test class
+
     field: str
     op: str  # >= > <= < == !=
     value: float | bool | str
