@@ -143,7 +143,7 @@ def _criterion_results(compiled: CompiledRuleset, record: PatientRecord, plugins
         applies = _applies(crit, choice.cohort)
         outcome = outcomes[cid]
         used = [facts[k] for k in cc.leaf_keys]
-        evidence = list(dict.fromkeys(e for f in used for e in f.evidence))
+        evidence = list({id(e): e for f in used for e in f.evidence}.values())  # leaves share Fact objects
         missing = list(dict.fromkeys(m for f in used for m in f.missing)) if outcome is Outcome.UNKNOWN else []
         review = list(dict.fromkeys(f.review for f in used if f.review)) if outcome is Outcome.REVIEW else []
         decisive = applies and (
@@ -154,7 +154,8 @@ def _criterion_results(compiled: CompiledRuleset, record: PatientRecord, plugins
             true_leaves = [f for f in used if f.value is True]
             if true_leaves and all(f.lapses_on is not None for f in true_leaves):
                 lapses = max(f.lapses_on for f in true_leaves if f.lapses_on)
-        results.append(CriterionResult(
+        # model_construct: every value here was built and typed by this module; validation would only cost time
+        results.append(CriterionResult.model_construct(
             id=cid, kind=crit.kind, text=crit.text, applies=applies,
             outcome=outcome.value if applies else "not_applicable", decisive=decisive, scope=_scope_text(crit),
             thresholds=list(cc.thresholds), evidence=evidence, missing=missing, review=review, note=crit.note,

@@ -20,10 +20,16 @@ class ScreeningContext:
         self.as_of = as_of
         self.plugins = plugins
         self._values: dict[tuple[str, str], ValueResult] = {}
+        self._starts: dict[int, date] = {}  # keyed by id(): windows live in the compiled ruleset
 
     # -- windows ---------------------------------------------------------------------------------------------
     def window_start(self, window: Window | None) -> date | None:
-        return None if window is None else window.start(self.as_of)
+        if window is None:
+            return None
+        start = self._starts.get(id(window))
+        if start is None:
+            start = self._starts[id(window)] = window.start(self.as_of)
+        return start
 
     def in_window(self, day: date | None, window: Window | None) -> bool | None:
         """Whether `day` lies in [window start, as-of]; None if the day is unknown and a window applies."""
@@ -33,7 +39,7 @@ class ScreeningContext:
             return True
         if day is None:
             return None
-        return day >= window.start(self.as_of)
+        return day >= self.window_start(window)  # type: ignore[operator]
 
     # -- observations ----------------------------------------------------------------------------------------
     def observation(self, test_id: str, within: Window | None = None) -> NormalisedObservation | None:

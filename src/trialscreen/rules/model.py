@@ -15,6 +15,7 @@ Every leaf is three-valued: missing data makes it unknown, never false.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat, StrictInt, Tag, model_validator
@@ -44,12 +45,7 @@ class Window(_Node):
         return self
 
     def start(self, as_of: date) -> date:
-        from dateutil.relativedelta import relativedelta
-
-        delta = relativedelta(
-            days=self.days or 0, weeks=self.weeks or 0, months=self.months or 0, years=self.years or 0
-        )
-        return as_of - delta
+        return _window_start(self.days or 0, self.weeks or 0, self.months or 0, self.years or 0, as_of)
 
     def describe(self) -> str:
         for unit in ("days", "weeks", "months", "years"):
@@ -57,6 +53,14 @@ class Window(_Node):
             if n is not None:
                 return f"{n} {unit[:-1] if n == 1 else unit}"
         raise AssertionError
+
+
+@lru_cache(maxsize=4096)
+def _window_start(days: int, weeks: int, months: int, years: int, as_of: date) -> date:
+    """Calendar arithmetic (dateutil): 31 March minus 1 month is 28/29 February."""
+    from dateutil.relativedelta import relativedelta
+
+    return as_of - relativedelta(days=days, weeks=weeks, months=months, years=years)
 
 
 Op = Literal[">=", ">", "<=", "<", "==", "!="]
