@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from trialscreen.facts.record import Exposure, NormalisedObservation, NormalisedSerology, PatientRecord
+from trialscreen.facts.record import Exposure, NormalisedObservation, NormalisedSerology, ParsedAssessment, PatientRecord
 from trialscreen.plugins.manager import PluginManager
 from trialscreen.plugins.types import Evidence, ValueResult
 from trialscreen.rules.model import Window
@@ -57,6 +57,18 @@ class ScreeningContext:
             if self.in_window(ser.date, within):
                 return ser
         return None
+
+    # -- assessments -----------------------------------------------------------------------------------------
+    def assessment(self, instrument: str, within: Window | None = None) -> ParsedAssessment | None:
+        """The latest assessment of `instrument` on or before the as-of date (and in `within`)."""
+        for parsed in reversed(self.record.assessments.get(instrument, [])):
+            if self.in_window(parsed.assessment.date, within):
+                return parsed
+        return None
+
+    def assessments(self, instrument: str, within: Window | None = None) -> list[ParsedAssessment]:
+        """All assessments of `instrument` up to the as-of date (in `within`), oldest first."""
+        return [a for a in self.record.assessments.get(instrument, []) if self.in_window(a.assessment.date, within)]
 
     # -- medications -----------------------------------------------------------------------------------------
     @property

@@ -205,4 +205,6 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
         series.sort(key=lambda o: o.date)
     for series in record.serologies.values():
         series.sort(key=lambda s: s.date)
+    for assessed in record.assessments.values():
+        assessed.sort(key=lambda a: a.assessment.date)
     return record
