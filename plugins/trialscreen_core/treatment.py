@@ -17,7 +17,8 @@ from dateutil.relativedelta import relativedelta
 
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import Exposure
-from trialscreen.plugins.types import Evidence, Predicate, DerivedValue, ValueResult
+from trialscreen.plugins.types import DerivedValue, Evidence, Predicate, ValueResult
+from trialscreen.rules.model import Window
 from trialscreen_core import formulas
 
 
@@ -155,12 +156,15 @@ def _duration(params: dict[str, Any]) -> relativedelta:
 
 def exposure_duration_at_least(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     """True when matching courses (optionally only those meeting a prednisone-equivalent dose or an outcome)
-    cover at least ``months``/``days`` continuously before the as-of date.
+    cover at least ``months``/``days`` continuously before the as-of date (only the part inside ``within``,
+    if given: "prednisone >100 mg/d for ≥14 days within 8 weeks").
 
     Continuous means courses overlapping or following each other within a day are merged; N months are calendar
     months (start + N months ≤ end), so 1 Jan → 1 Apr is 3 months. An ongoing course runs to the as-of date.
     """
     need = _duration(params)
+    window = params.get("within")
+    window_start = ctx.window_start(Window.model_validate(window)) if window else None
     what = f"{_what(params)} for ≥ {params.get('months') or 0} months {params.get('days') or 0} days".replace(" 0 days", "").replace("≥ 0 months ", "≥ ")
     matched, unidentified = _matching(ctx, params)
     dated: list[tuple[Exposure, date, date]] = []
@@ -174,6 +178,10 @@ def exposure_duration_at_least(ctx: ScreeningContext, params: dict[str, Any]) ->
             missing.append(f"start and end dates of {_name(exp)} ({exp.source})")
             continue
         end = min(end, ctx.as_of)
+        if window_start is not None:  # only the part of the course inside the window counts
+            if end < window_start:
+                continue
+            start = max(start, window_start)
         ok, problem = _qualifies(exp, ctx, params)
         if ok is None:
             missing.append(problem or f"details of {_name(exp)}")
@@ -281,7 +289,7 @@ PREDICATES = [
               compute=exposure_within_half_lives, parameters={**_QUERY, "half_lives": 5}),
     Predicate(id="core.exposure_duration_at_least", name="Continuous exposure of at least a duration",
               compute=exposure_duration_at_least,
-              parameters={**_QUERY, "months": None, "days": None, "outcomes": None,
+              parameters={**_QUERY, "months": None, "days": None, "outcomes": None, "within": None,
                           "min_prednisone_eq_mg_per_day": None, "min_prednisone_eq_mg_per_kg_per_day": None}),
     Predicate(id="core.distinct_agents_at_least", name="At least N distinct agents or mechanisms tried",
               compute=distinct_agents_at_least,

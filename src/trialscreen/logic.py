@@ -72,11 +72,17 @@ def at_least(k: int, values: Iterable[Outcome]) -> Outcome:
 
 
 def if_then_else(test: Outcome, then: Outcome, otherwise: Outcome) -> Outcome:
-    """``(test and then) or (not test and otherwise)``, plus the consensus term ``(then and otherwise)``.
+    """The branch the test selects; when the test is indeterminate, ``(test and then) or (not test and
+    otherwise)`` plus the consensus term ``(then and otherwise)``.
 
-    The consensus term is a tautology in two-valued logic; in Kleene logic it lets "bilirubin <= 1.5 x ULN" decide
-    the criterion even when Gilbert syndrome is unknown, because the answer is the same either way.
+    A decided test ignores the other branch entirely (its missing data are irrelevant). The consensus term is a
+    tautology in two-valued logic; in Kleene logic it lets "bilirubin <= 1.5 x ULN" decide the criterion even
+    when Gilbert syndrome is unknown, because the answer is the same either way.
     """
+    if test is T:
+        return then
+    if test is F:
+        return otherwise
     return any_of([all_of([test, then]), all_of([negate(test), otherwise]), all_of([then, otherwise])])
 
 

@@ -121,3 +121,14 @@ def test_current_prednisone_equivalent(context):
     assert treatment.current_prednisone_equivalent(none, {}).value == 0.0
     unknown = context(medications=meds(complete=False))
     assert treatment.current_prednisone_equivalent(unknown, {}).value is None
+
+
+def test_duration_within_a_window_counts_only_the_part_inside(context):
+    # Protocol 002: "receiving prednisone >100mg/d ... ≥14 days" within 8 weeks before screening (2026-09-25 on).
+    params = {"names": None, "classes": ["glucocorticoid"], "days": 14, "min_prednisone_eq_mg_per_day": 100.01,
+              "within": {"weeks": 8}}
+    course = {"drug": "prednisone", "dose": {"value": 120, "unit": "mg", "per": "day"}}
+    inside = context(medications=meds({**course, "start_date": "2026-10-01", "end_date": "2026-10-15"}))
+    assert treatment.exposure_duration_at_least(inside, params).value is True
+    straddling = context(medications=meds({**course, "start_date": "2026-09-01", "end_date": "2026-10-05"}))
+    assert treatment.exposure_duration_at_least(straddling, params).value is False  # 10 days inside

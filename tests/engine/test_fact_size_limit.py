@@ -1,8 +1,8 @@
 """Regression: durable-rules holds at most 64 properties per fact (MAX_OBJECT_PROPERTIES in its state.h).
 
 With simple rules a 70-property fact is refused (error 303); with the NCT07212322 ruleset's formulas a
-71-property fact aborted the process ("double free or corruption"). The adapter groups criteria so no fact
-carries more than MAX_FIELDS_PER_FACT fields."""
+71-property fact aborted the process ("double free or corruption"). One fact may also match at most ~128
+alpha nodes (error 303). The adapter groups comparisons so that neither limit is reached."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 import sys
 import textwrap
 
-from trialscreen.engine.durable_backend import MAX_FIELDS_PER_FACT, DurableBackend
+from trialscreen.engine.durable_backend import MAX_TESTS_PER_GROUP, DurableBackend
 from trialscreen.engine.python_backend import PythonBackend
 from trialscreen.engine.tree import And, Test
 from trialscreen.logic import Outcome
@@ -38,7 +38,7 @@ def test_adapter_splits_150_fields_into_groups_and_agrees_with_python():
     trees = {f"c{i}": And((Test(f"a{i}", ">=", 1.0), Test(f"b{i}", "<", 5.0))) for i in range(75)}
     backend = DurableBackend(trees, "fact_size_limit_150")
     assert len(backend.groups) >= 3
-    assert all(len(g.fields) <= MAX_FIELDS_PER_FACT for g in backend.groups)
+    assert all(len(g.tests) <= MAX_TESTS_PER_GROUP and len(g.fields) <= 60 for g in backend.groups)
     facts = {}
     for i in range(75):
         if i % 5:
@@ -51,3 +51,12 @@ def test_adapter_splits_150_fields_into_groups_and_agrees_with_python():
         got = backend.evaluate(facts)
         assert got == PythonBackend(trees, "x").evaluate(facts)
     assert set(got.values()) == {Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.REVIEW}
+
+
+def test_65_thresholds_on_one_field_all_met():
+    """One field compared with 65 thresholds: 130 alpha nodes in one fact overflowed durable-rules' stack."""
+    trees = {f"c{i}": Test("x", ">=", float(i)) for i in range(65)}
+    backend = DurableBackend(trees, "fact_size_limit_65_thresholds")
+    got = backend.evaluate({"x": 100.0})
+    assert set(got.values()) == {Outcome.MET}
+    assert backend.evaluate({"x": 10.0})["c11"] is Outcome.NOT_MET

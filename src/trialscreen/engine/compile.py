@@ -92,9 +92,7 @@ class _Compiler:
         if isinstance(cond, m.AtLeast):
             return t.AtLeast(cond.at_least.count, tuple(self.lower(c) for c in cond.at_least.of))
         if isinstance(cond, m.IfThenElse):
-            test, then, other = self.lower(cond.if_), self.lower(cond.then), self.lower(cond.else_)
-            # (if ∧ then) ∨ (¬if ∧ else) ∨ (then ∧ else): the consensus term, see trialscreen.logic.if_then_else
-            return t.Or((t.And((test, then)), t.And((t.Not(test), other)), t.And((then, other))))
+            return t.IfThenElse(self.lower(cond.if_), self.lower(cond.then), self.lower(cond.else_))
         if isinstance(cond, m.ReviewIf):
             return t.ReviewIf(self.lower(cond.review_if))
         if isinstance(cond, m.Compare):

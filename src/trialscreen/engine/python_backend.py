@@ -1,4 +1,4 @@
-"""The plain-Python evaluator: interprets the lowered tree with `trialscreen.logic`.
+"""The plain-Python evaluator: answers each comparison in Python and combines them with `trialscreen.logic`.
 
 It is the test oracle for the durable-rules backend (the two must agree on every case) and the fallback where
 durable-rules cannot be imported (Python 3.13+)."""
@@ -8,33 +8,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from trialscreen import logic
-from trialscreen.engine.tree import And, AtLeast, Node, Not, Or, ReviewIf, Test, compare, review_field
+from trialscreen.engine.tree import Node, Test, compare, evaluate, review_field
 from trialscreen.logic import Outcome
 
 
+def leaf_outcome(test: Test, facts: Mapping[str, Any]) -> Outcome:
+    """MET/NOT_MET for a value of the comparison's type; REVIEW or UNKNOWN when there is none (a value of the
+    wrong type counts as none: booleans are not numbers and text is not compared with numbers)."""
+    value = facts.get(test.field)
+    if value is None or not _same_type(value, test.value):
+        return Outcome.REVIEW if facts.get(review_field(test.field)) else Outcome.UNKNOWN
+    return Outcome.MET if compare(test.op, value, test.value) else Outcome.NOT_MET
+
+
+def _same_type(value: Any, threshold: Any) -> bool:
+    if isinstance(threshold, bool):
+        return type(value) is bool
+    if isinstance(threshold, str):
+        return type(value) is str
+    return type(value) in (int, float)
+
+
 def evaluate_node(node: Node, facts: Mapping[str, Any]) -> Outcome:
-    if isinstance(node, Test):
-        if node.field in facts:
-            value = facts[node.field]
-            if type(value) is bool or type(node.value) is bool:
-                if type(value) is not type(node.value):
-                    return Outcome.UNKNOWN
-            elif isinstance(value, str) != isinstance(node.value, str):
-                return Outcome.UNKNOWN
-            return Outcome.MET if compare(node.op, value, node.value) else Outcome.NOT_MET
-        return Outcome.REVIEW if review_field(node.field) in facts else Outcome.UNKNOWN
-    if isinstance(node, And):
-        return logic.all_of(evaluate_node(c, facts) for c in node.children)
-    if isinstance(node, Or):
-        return logic.any_of(evaluate_node(c, facts) for c in node.children)
-    if isinstance(node, Not):
-        return logic.negate(evaluate_node(node.child, facts))
-    if isinstance(node, AtLeast):
-        return logic.at_least(node.count, (evaluate_node(c, facts) for c in node.children))
-    if isinstance(node, ReviewIf):
-        return logic.review_if(evaluate_node(node.child, facts))
-    raise TypeError(f"not a node: {node!r}")
+    return evaluate(node, lambda test: leaf_outcome(test, facts))
 
 
 class PythonBackend:

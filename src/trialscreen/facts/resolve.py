@@ -137,6 +137,13 @@ def _event(leaf: EventLeaf, ctx: ScreeningContext) -> Fact:
             continue
         if q.codes and event.code not in q.codes:
             continue
+        began, ended = _event_span(event, ctx)
+        if began is not None and began > ctx.as_of:
+            continue
+        # Time first: an event outside the window is irrelevant, whatever else is unknown about it.
+        in_window = True if start is None else (None if ended is None else ended >= start)
+        if in_window is False:
+            continue
         if q.severity and event.severity not in q.severity:
             if event.severity is None:
                 undated.append(f"severity of {label} (history.events[{i}])")
@@ -145,21 +152,15 @@ def _event(leaf: EventLeaf, ctx: ScreeningContext) -> Fact:
             if event.controlled is None:
                 undated.append(f"whether {label} is controlled (history.events[{i}])")
             continue
-        began, ended = _event_span(event, ctx)
-        ev = Evidence(label=event.description or (f"{label}: {event.code}" if event.code else label),
-                      value=event.code or True, date=event.date, source=f"history.events[{i}]")
-        if began is not None and began > ctx.as_of:
-            continue
-        if start is None:
-            return Fact(value=True, evidence=(ev,))
-        if ended is None:
+        if in_window is None:
             undated.append(f"date of {label} (history.events[{i}])")
             continue
-        if ended >= start:
-            lapses = None
-            if not event.ongoing and window is not None:
-                lapses = _lapse_date(ended, window)
-            return Fact(value=True, evidence=(ev,), lapses_on=lapses)
+        ev = Evidence(label=event.description or (f"{label}: {event.code}" if event.code else label),
+                      value=event.code or True, date=event.date, source=f"history.events[{i}]")
+        lapses = None
+        if start is not None and not event.ongoing and window is not None and ended is not None:
+            lapses = _lapse_date(ended, window)
+        return Fact(value=True, evidence=(ev,), lapses_on=lapses)
     if undated:
         return Fact(missing=tuple(undated))
     if ctx.history_reviewed(q.category):
@@ -184,21 +185,22 @@ def _drug(leaf: DrugLeaf, ctx: ScreeningContext) -> Fact:
     for exp in matched:
         med = exp.medication
         ev = _exposure_evidence(exp)
+        # Time first: a course outside the window is irrelevant, whatever its outcome.
+        last = ctx.last_exposure(exp)
+        lapse = None
+        if start is not None:
+            if last is not None:
+                if last < start:
+                    continue
+                lapse = None if med.ongoing else _lapse_date(last, q.within)  # type: ignore[arg-type]
+            elif not (med.start_date is not None and med.start_date >= start):
+                missing.append(f"end or last-dose date of {med.drug} ({exp.source})")
+                continue
         if q.outcomes is not None and med.outcome not in q.outcomes:
             if med.outcome is None or med.outcome == "unknown":
                 missing.append(f"outcome of {med.drug} ({exp.source}.outcome)")
             continue
-        if start is None:
-            return Fact(value=True, evidence=(ev,))
-        last = ctx.last_exposure(exp)
-        if last is not None:
-            if last >= start:
-                lapse = None if med.ongoing else _lapse_date(last, q.within)  # type: ignore[arg-type]
-                return Fact(value=True, evidence=(ev,), lapses_on=lapse)
-            continue
-        if med.start_date is not None and med.start_date >= start:
-            return Fact(value=True, evidence=(ev,))
-        missing.append(f"end or last-dose date of {med.drug} ({exp.source})")
+        return Fact(value=True, evidence=(ev,), lapses_on=lapse)
     if missing:
         return Fact(missing=tuple(missing))
     if not ctx.medication_history_complete:

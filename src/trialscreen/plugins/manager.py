@@ -119,6 +119,8 @@ class PluginManager:
                 self._pm.unregister(plugin)
             raise PluginError(f"plugin {name!r} ({dist or module}) does not match the hook contract: {exc}") from exc
         self._info[name] = PluginInfo(name, module, dist, version, builtin)
+        for cached in _CACHED_GETTERS:  # a plugin registered after a getter was read must be seen
+            self.__dict__.pop(cached, None)
 
     # -- introspection -------------------------------------------------------------------------------------
     def plugins(self) -> list[PluginInfo]:
@@ -209,6 +211,9 @@ class PluginManager:
     def rulesets(self) -> dict[str, RulesetSource]:
         return self._collect("trialscreen_rulesets", _HOOK_KEYS["trialscreen_rulesets"])
 
+
+_CACHED_GETTERS = ("indications", "observation_tests", "history_categories", "drug_classes", "drugs",
+                   "assessment_instruments", "values", "predicates", "rulesets")
 
 _HOOK_KEYS: dict[str, Callable[[Any], str]] = {
     "trialscreen_indications": lambda r: r.code,

@@ -10,12 +10,9 @@ import re
 from collections.abc import Callable
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-if TYPE_CHECKING:
-    from trialscreen.facts.context import ScreeningContext
 
 _NAMESPACED = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _FLAT = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -105,7 +102,9 @@ class ValueResult(_Record):
     lapses_on: dt.date | None = Field(None, description="For a true time-window answer: the first day it is false.")
 
 
-Compute = Callable[["ScreeningContext", dict[str, Any]], ValueResult]
+# The first argument is a `trialscreen.facts.context.ScreeningContext`; typed as Any here so that building a
+# DerivedValue never depends on import order (pydantic would need the class itself).
+Compute = Callable[[Any, dict[str, Any]], ValueResult]
 
 
 class DerivedValue(_Record):
