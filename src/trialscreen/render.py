@@ -99,4 +99,5 @@ def print_table(report: Report, *, width: int | None = None) -> None:
     console.print(table)
     for line in _closing(r, bullet="  • "):
         console.print(line, highlight=False, markup=False)
-    console.print(Text(f"Verdict: {r.verdict.upper()} — {r.summary}", style=_STYLE[r.verdict]))
+    console.print(Text(f"Verdict: {r.verdict.upper()}", style=_STYLE[r.verdict]))
+    console.print(r.summary, highlight=False, markup=False)

@@ -154,8 +154,7 @@ def _criterion_results(compiled: CompiledRuleset, record: PatientRecord, plugins
             true_leaves = [f for f in used if f.value is True]
             if true_leaves and all(f.lapses_on is not None for f in true_leaves):
                 lapses = max(f.lapses_on for f in true_leaves if f.lapses_on)
-        # model_construct: every value here was built and typed by this module; validation would only cost time
-        results.append(CriterionResult.model_construct(
+        results.append(CriterionResult(
             id=cid, kind=crit.kind, text=crit.text, applies=applies,
             outcome=outcome.value if applies else "not_applicable", decisive=decisive, scope=_scope_text(crit),
             thresholds=list(cc.thresholds), evidence=evidence, missing=missing, review=review, note=crit.note,
@@ -189,19 +188,24 @@ def _assemble(compiled: CompiledRuleset, record: PatientRecord, as_of: date, cho
     review = [r for r in applicable if r.outcome == "review"]
     if decisive:
         verdict = "ineligible"
-        reasons = ", ".join(r.id for r in decisive)
-        summary = f"Ineligible: {len(decisive)} criterion(s) exclude the patient ({reasons})."
+        failed = [r.id for r in decisive if r.kind == "inclusion"]
+        applies = [r.id for r in decisive if r.kind == "exclusion"]
+        parts = ([f"inclusion not met: {', '.join(failed)}"] if failed else []) + (
+            [f"exclusion applies: {', '.join(applies)}"] if applies else [])
+        summary = "Ineligible — " + "; ".join(parts) + "."
         if earliest:
-            summary += f" Only washout windows exclude; they lapse on {earliest.isoformat()} (re-screen then)."
+            summary += (f" Only time-window exclusions apply; they have all lapsed on {earliest.isoformat()}: "
+                        "re-screen from that date.")
     elif unknown:
         verdict = "incomplete"
-        summary = f"Incomplete: {len(unknown)} criterion(s) cannot be decided until missing data are collected."
+        summary = (f"Incomplete — {len(unknown)} criteria cannot be decided until the missing data are collected"
+                   f" ({len({m for r in unknown for m in r.missing})} items).")
     elif review:
         verdict = "needs_review"
-        summary = f"Needs investigator review: {len(review)} criterion(s) ({', '.join(r.id for r in review)})."
+        summary = f"Needs investigator review — {', '.join(r.id for r in review)}."
     else:
         verdict = "eligible"
-        summary = "Eligible on every encoded criterion."
+        summary = "Eligible — every applicable criterion is decided in the patient's favour."
     missing: dict[str, list[str]] = {}
     for r in unknown:
         for item in r.missing:
