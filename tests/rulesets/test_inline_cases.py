@@ -21,7 +21,8 @@ from trialscreen.rules.testing import CaseResult, case_patients, ruleset_files, 
 from .conftest import DURABLE_CRASH, run_isolated
 
 ROOT = Path(__file__).resolve().parents[2]
-RULESETS = ruleset_files(ROOT / "rulesets")
+# The trial rulesets, plus test-only rulesets that exercise each plugin predicate (tests/fixtures/rulesets).
+RULESETS = ruleset_files(ROOT / "rulesets") + ruleset_files(ROOT / "tests" / "fixtures" / "rulesets")
 BACKENDS = ("durable", "python")
 PROTOCOLS = ROOT.parent / "shared" / "protocols"
 
