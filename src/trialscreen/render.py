@@ -88,7 +88,7 @@ def print_table(report: Report, *, width: int | None = None) -> None:
     console.print(Text(f"{r.ruleset.title}  [{r.ruleset.id} v{r.ruleset.version}]", style="bold"))
     console.print(f"Patient {r.patient_id} · as of {r.as_of} · cohort: {r.cohort.title if r.cohort else 'not determined'}")
     table = Table(show_lines=True, expand=True)
-    table.add_column("criterion", no_wrap=True)
+    table.add_column("criterion", max_width=26, overflow="fold")
     table.add_column("status", no_wrap=True)
     table.add_column("protocol text", ratio=2)
     table.add_column("values, thresholds, missing", ratio=3)

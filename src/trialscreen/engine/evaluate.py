@@ -132,8 +132,8 @@ def _criterion_results(compiled: CompiledRuleset, record: PatientRecord, plugins
     results: list[CriterionResult] = [
         CriterionResult(
             id=COHORT_CRITERION, kind="inclusion",
-            text="The patient belongs to one of the trial's cohorts: "
-            + "; ".join(f"{c.title} ({c.indication})" for c in compiled.ruleset.cohorts),
+            text="Has a diagnosis one of the trial's cohorts enrols: "
+            + ", ".join(dict.fromkeys(c.indication for c in compiled.ruleset.cohorts)),
             applies=True, outcome=choice.outcome.value, decisive=choice.outcome is Outcome.NOT_MET,
             scope="all cohorts", evidence=[], missing=list(choice.missing), note=choice.detail,
         )
