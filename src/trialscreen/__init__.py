@@ -13,6 +13,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from trialscreen.api import evaluate, load_patient  # noqa: E402
+from trialscreen.matching import match  # noqa: E402
 from trialscreen.plugins.hookspecs import hookimpl  # noqa: E402
 
-__all__ = ["__version__", "evaluate", "hookimpl", "load_patient"]
+__all__ = ["__version__", "evaluate", "hookimpl", "load_patient", "match"]

@@ -65,6 +65,29 @@ def evaluate(patient: str, ruleset: str, as_of: str | None, fmt: str, backend: s
         render.print_table(report)
 
 
+@main.command("match")
+@click.argument("patient")
+@click.option("--as-of", "as_of", help="Evaluate as of this date (YYYY-MM-DD) instead of the record's screening date.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--backend", type=click.Choice(["durable", "python"]), default="durable", show_default=True)
+def match_command(patient: str, as_of: str | None, fmt: str, backend: str) -> None:
+    """Evaluate PATIENT against every installed ruleset: one row per trial, then what to collect."""
+    from trialscreen import render
+    from trialscreen.matching import match
+
+    when = _as_of(as_of)
+    try:
+        result = match(patient, as_of=when, backend=backend)  # type: ignore[arg-type]
+    except TrialscreenError as exc:
+        _fail(exc)
+    if fmt == "json":
+        click.echo(render.match_to_json(result))
+    elif fmt == "markdown":
+        click.echo(render.match_to_markdown(result), nl=False)
+    else:
+        render.print_match_table(result)
+
+
 @main.group()
 def rulesets() -> None:
     """List, show, validate and test rulesets."""

@@ -101,3 +101,49 @@ def print_table(report: Report, *, width: int | None = None) -> None:
         console.print(line, highlight=False, markup=False)
     console.print(Text(f"Verdict: {r.verdict.upper()}", style=_STYLE[r.verdict]))
     console.print(r.summary, highlight=False, markup=False)
+
+
+# -- cross-trial matching ---------------------------------------------------------------------------------------
+
+
+def _match_reason_text(trial) -> str:  # type: ignore[no-untyped-def]
+    label = {"ineligible": "", "incomplete": "undecided: ", "needs_review": "for the investigator: ", "eligible": ""}
+    reasons = ", ".join(r.criterion for r in trial.reasons[:8]) + (" …" if len(trial.reasons) > 8 else "")
+    text = f"{label[trial.verdict]}{reasons}" if reasons else "—"
+    if trial.earliest_eligible_date:
+        text += f" (washouts lapse {trial.earliest_eligible_date})"
+    return text
+
+
+def match_to_json(match) -> str:  # type: ignore[no-untyped-def]
+    return json.dumps(match.model_dump(mode="json"), indent=2, ensure_ascii=False)
+
+
+def match_to_markdown(match) -> str:  # type: ignore[no-untyped-def]
+    lines = [f"# Trial matching for `{match.patient_id}` as of {match.as_of}", "",
+             "| trial | verdict | cohort | decisive reasons / open criteria |", "| --- | --- | --- | --- |"]
+    for t in match.trials:
+        lines.append(f"| `{t.ruleset}` {t.title} | **{t.verdict}** | {t.cohort or '—'} | {_match_reason_text(t)} |")
+    if match.collect:
+        lines += ["", "To decide, collect:"] + [f"- {c.fact} — settles {', '.join(c.trials)}" for c in match.collect]
+    return "\n".join(lines) + "\n"
+
+
+def print_match_table(match, *, width: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(width=width) if width else Console()
+    console.print(Text(f"Trial matching for {match.patient_id} · as of {match.as_of}", style="bold"))
+    table = Table(show_lines=True, expand=True)
+    table.add_column("trial", ratio=2)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("decisive reasons / open criteria", ratio=3)
+    for t in match.trials:
+        table.add_row(f"{t.ruleset}\n[dim]{t.title}[/dim]", Text(t.verdict, style=_STYLE[t.verdict]), _match_reason_text(t))
+    console.print(table)
+    if match.collect:
+        console.print("To decide, collect:")
+        for c in match.collect:
+            console.print(f"  • {c.fact} — settles {', '.join(c.trials)}", highlight=False, markup=False)
