@@ -179,6 +179,34 @@ def rulesets_test(rulesets_: tuple[str, ...], backend: str) -> None:
     sys.exit(1 if failed else 0)
 
 
+@rulesets.command("coverage")
+@click.argument("ruleset")
+@click.option("--unmapped-only", is_flag=True, help="Print only protocol text no criterion encodes.")
+def rulesets_coverage(ruleset: str, unmapped_only: bool) -> None:
+    """Each eligibility line of the protocol beside the criteria that encode it. Exit 1 if any is unmapped."""
+    from trialscreen.plugins.manager import default_manager
+    from trialscreen.rules.coverage import coverage
+    from trialscreen.rules.loader import find_ruleset
+
+    try:
+        report = coverage(find_ruleset(ruleset, default_manager()))
+    except TrialscreenError as exc:
+        _fail(exc)
+    click.echo(f"{report.ruleset}: {report.source.name}")
+    for line in report.lines:
+        if unmapped_only and not line.unmapped:
+            continue
+        mapped = ", ".join(line.criteria) if line.criteria else ("(structure)" if not line.unmapped else "—")
+        click.echo(f"{line.number:4}  {' '.join(line.text.split())[:110]}\n      → {mapped}")
+        for fragment in line.unmapped:
+            click.echo(f"      UNMAPPED: {' '.join(fragment.split())}")
+    for cid in report.not_verbatim:
+        click.echo(f"NOT VERBATIM: {cid} (its text is not found in {report.source.name})")
+    unmapped = len(report.unmapped)
+    click.echo(f"{len(report.lines)} protocol lines, {unmapped} unmapped fragment(s), {len(report.not_verbatim)} non-verbatim text(s)")
+    sys.exit(0 if report.complete else 1)
+
+
 @main.group()
 def plugins() -> None:
     """Inspect loaded plugins."""

@@ -284,7 +284,13 @@ class Criterion(_Node):
 
 
 class RulesetSourceText(_Node):
-    file: str
+    file: str = Field(description="The protocol text file (in rulesets/sources/) this ruleset encodes.")
+    structure: list[str] = Field(
+        default_factory=list,
+        description="Verbatim headings and lead-in sentences of the protocol that introduce criteria but are not "
+        "criteria themselves (e.g. 'Adequate organ functions, defined as follows:'); the coverage audit counts "
+        "them as mapped.",
+    )
     registry_ids: list[str] = Field(default_factory=list)
     last_updated: date | None = None
     url: str | None = None
