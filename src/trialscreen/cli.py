@@ -30,8 +30,24 @@ def _as_of(value: str | None) -> dt.date | None:
 
 @click.group()
 @click.version_option(package_name="trialscreen")
-def main() -> None:
+@click.option("--disable-plugin", "-p", "disabled", multiple=True, metavar="NAME",
+              help="Do not load this external plugin (repeatable; like pytest's -p no:NAME). "
+              "Same as TRIALSCREEN_DISABLE_PLUGINS=a,b.")
+@click.option("--only-plugins", "only", metavar="NAMES",
+              help="Load only these external plugins (comma-separated; built-ins always load). "
+              "Same as TRIALSCREEN_LOAD_PLUGINS=a,b.")
+def main(disabled: tuple[str, ...], only: str | None) -> None:
     """Screen patients for CD19-directed cell-therapy trials in refractory autoimmune disease."""
+    import os
+
+    from trialscreen.plugins.manager import ENV_ALLOW, ENV_DISABLE
+
+    if disabled:
+        names = [n.removeprefix("no:") for n in disabled]
+        existing = [n for n in os.environ.get(ENV_DISABLE, "").split(",") if n]
+        os.environ[ENV_DISABLE] = ",".join([*existing, *names])
+    if only is not None:
+        os.environ[ENV_ALLOW] = only
 
 
 @main.command()
