@@ -28,7 +28,10 @@ _SPELLINGS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:cells\s*)?/\s*mm(?:3|\^3|³)$", re.I), "1/microliter"),
     (re.compile(r"^g\s*/\s*(?:24\s*h(?:ours?)?|d|day)$", re.I), "gram/day"),
     (re.compile(r"^mg\s*/\s*(?:24\s*h(?:ours?)?|d|day)$", re.I), "milligram/day"),
+    # IU and U are interchangeable on lab reports (enzymes, rheumatoid factor): both read as pint's enzyme unit.
     (re.compile(r"^i?u\s*/\s*l$", re.I), "enzyme_unit/liter"),
+    (re.compile(r"^i?u\s*/\s*ml$", re.I), "enzyme_unit/milliliter"),
+    (re.compile(r"^ki?u\s*/\s*l$", re.I), "kiloenzyme_unit/liter"),
     (re.compile(r"^(?:bpm|beats?\s*/\s*min|/\s*min)$", re.I), "1/minute"),
     (re.compile(r"^(?:ratio|dimensionless|1|class|none|)$", re.I), "dimensionless"),
     (re.compile(r"^(?:s|sec|secs|seconds?)$", re.I), "second"),

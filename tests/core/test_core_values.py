@@ -73,3 +73,14 @@ def test_lab_without_reference_range_makes_xuln_unknown(context):
     assert fact.value is None and "reference range not recorded" in fact.missing[0]
     ctx = context(labs=[{"test": "alt", "value": 120, "unit": "U/L", "date": "2026-11-15", "ref_high": 40}])
     assert resolve(Compare(fact="lab.alt.x_uln", op="<=", value=3, unit="xULN"), ctx).value == 3.0
+
+
+def test_window_starts_do_not_leak_between_windows(context):
+    """Regression: window starts were cached by id(window); a freed window's id reused by a new one returned
+    the old start (a 6-month window got a 28-day start)."""
+    from trialscreen.rules.model import Window
+
+    ctx = context()
+    for _ in range(200):
+        assert ctx.window_start(Window.model_validate({"days": 28})).isoformat() == "2026-10-23"
+        assert ctx.window_start(Window.model_validate({"months": 6})).isoformat() == "2026-05-20"

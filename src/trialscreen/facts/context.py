@@ -20,16 +20,11 @@ class ScreeningContext:
         self.as_of = as_of
         self.plugins = plugins
         self._values: dict[tuple[str, str], ValueResult] = {}
-        self._starts: dict[int, date] = {}  # keyed by id(): windows live in the compiled ruleset
 
     # -- windows ---------------------------------------------------------------------------------------------
     def window_start(self, window: Window | None) -> date | None:
-        if window is None:
-            return None
-        start = self._starts.get(id(window))
-        if start is None:
-            start = self._starts[id(window)] = window.start(self.as_of)
-        return start
+        # Window.start is memoised by (days, weeks, months, years, as_of); no per-context cache is needed.
+        return None if window is None else window.start(self.as_of)
 
     def in_window(self, day: date | None, window: Window | None) -> bool | None:
         """Whether `day` lies in [window start, as-of]; None if the day is unknown and a window applies."""

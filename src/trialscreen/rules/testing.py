@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trialscreen.errors import TrialscreenError
+from trialscreen.errors import RulesetError, TrialscreenError
 from trialscreen.plugins.manager import PluginManager
 from trialscreen.rules.loader import LoadedRuleset
 from trialscreen.rules.model import RulesetCase
@@ -35,15 +35,18 @@ def apply_changes(patient: dict[str, Any], changes: dict[str, Any]) -> dict[str,
     for path, value in changes.items():
         parts = [(m.group(1), m.group(2)) for m in _PATH_PART.finditer(path)]
         node: Any = out
-        for name, index in parts[:-1]:
-            node = node[int(index)] if index is not None else node.setdefault(name, {})
-        name, index = parts[-1]
-        if index is not None:
-            node[int(index)] = value
-        elif value is None:
-            node.pop(name, None)
-        else:
-            node[name] = value
+        try:
+            for name, index in parts[:-1]:
+                node = node[int(index)] if index is not None else node.setdefault(name, {})
+            name, index = parts[-1]
+            if index is not None:
+                node[int(index)] = value
+            elif value is None:
+                node.pop(name, None)
+            else:
+                node[name] = value
+        except (IndexError, KeyError, TypeError, AttributeError) as exc:
+            raise RulesetError(f"test change {path!r} does not fit the base patient ({type(exc).__name__}: {exc})") from exc
     return out
 
 
