@@ -201,7 +201,7 @@ def d2t_treatment_failure(f: DifficultToTreatFacts) -> ValueResult:
     therapies = f.failed_advanced_therapies
     two_moa: Tri
     if therapies is None:
-        two_moa = None
+        two_moa = f.two_mechanisms_failed
         n_known = n_unknown = 0
     else:
         known = {normalise_mechanism(t.mechanism) for t in therapies if t.mechanism}
@@ -213,7 +213,8 @@ def d2t_treatment_failure(f: DifficultToTreatFacts) -> ValueResult:
     evidence = (
         Evidence(label="treated according to EULAR recommendations", value=f.treated_according_to_eular),
         Evidence(label="csDMARD failed (or contraindicated)", value=csdmard),
-        Evidence(label="failed b/tsDMARD mechanisms (distinct, known)", value=n_known),
+        Evidence(label="failed b/tsDMARD mechanisms (distinct, known)",
+                 value=n_known if therapies is not None else "not listed (decided from the medication history)"),
         Evidence(label=">= 2 different mechanisms failed", value=two_moa),
     )
     if f.access_restricted_by_socioeconomic_factors is True and two_moa is not True \
@@ -222,7 +223,7 @@ def d2t_treatment_failure(f: DifficultToTreatFacts) -> ValueResult:
                         "EULAR definition waives the two-mechanism requirement without a stated alternative")
     missing = [n for n, v in (("treated according to EULAR recommendations", f.treated_according_to_eular),
                               ("csDMARD failure or contraindication", csdmard)) if v is None]
-    if therapies is None:
+    if therapies is None and two_moa is None:
         missing.append("failed b/tsDMARDs")
     elif two_moa is None:
         missing.append("mechanism of action of failed b/tsDMARDs")

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from trialscreen.plugins.types import ScoreResult
 
 __all__ = [
     "JointAssessment28",
+    "JointAssessment",
+    "FunctionalStatusItems",
+    "DifficultToTreatItems",
     "SerologyLevel",
     "AcrEular2010Items",
     "AdvancedTherapyFailure",
@@ -51,6 +54,55 @@ class JointAssessment28(_Frozen):
         None, ge=0, le=100, description="Patient global assessment of disease activity / general health, 0-100 mm.")
     evaluator_global_mm: float | None = Field(
         None, ge=0, le=100, description="Evaluator (physician) global assessment of disease activity, 0-100 mm.")
+
+
+class JointAssessment(JointAssessment28):
+    """A visit's joint assessment as recorded (instrument ``ra.joint_assessment``): the 28-joint counts and global
+    assessments of `JointAssessment28`, plus the 66/68-joint counts protocol 004 asks for. ESR and CRP may be given
+    here for the same visit; the plugin prefers the laboratory results (``labs``) when there are any.
+
+    The 28 joints are a subset of the 66 (swollen) / 68 (tender) joints, so a 28-joint count cannot exceed the
+    matching full count.
+    """
+
+    tjc68: int | None = Field(None, ge=0, le=68, description="Tender joint count, 68 joints.")
+    sjc66: int | None = Field(None, ge=0, le=66, description="Swollen joint count, 66 joints.")
+
+    @model_validator(mode="after")
+    def _subset(self) -> JointAssessment:
+        for small, big, name in ((self.tjc28, self.tjc68, "tjc28 exceeds tjc68"),
+                                 (self.sjc28, self.sjc66, "sjc28 exceeds sjc66")):
+            if small is not None and big is not None and small > big:
+                raise ValueError(f"{name}: the 28 joints are among the 66/68")
+        return self
+
+
+class FunctionalStatusItems(_Frozen):
+    """ACR 1991 revised global functional status (Hochberg MC et al. Arthritis Rheum 1992;35:498-502): whether the
+    patient is able to perform usual self-care, vocational and avocational activities without limitation.
+    ``None`` = not assessed. (A class 1-4 may instead be entered as the assessment's ``total``.)"""
+
+    self_care_unlimited: bool | None = None
+    vocational_unlimited: bool | None = None
+    avocational_unlimited: bool | None = None
+
+
+class DifficultToTreatItems(_Frozen):
+    """The investigator-recorded parts of the EULAR difficult-to-treat RA definition (Nagy G et al. Ann Rheum Dis
+    2021;80:31-35) that the medication history and scores cannot give (instrument ``ra.d2t``). ``None`` = not
+    recorded. csDMARD and b/tsDMARD failures come from the medication history, DAS28-ESR/CDAI from the joint
+    assessment, the glucocorticoid dose from the medication history."""
+
+    treated_according_to_eular: bool | None = Field(None, description="Treated according to the EULAR recommendation.")
+    csdmard_contraindicated: bool | None = None
+    access_restricted_by_socioeconomic_factors: bool | None = None
+    signs_or_symptoms_of_active_disease: bool | None = None
+    unable_to_taper_glucocorticoid_below_7_5_mg: bool | None = Field(
+        None, description="Used only when the current glucocorticoid dose is not known from the medication history.")
+    vdh_msharp_progression_1y: float | None = Field(None, description="Change in vdH-modified Sharp score over 1 year.")
+    well_controlled_but_symptoms_reduce_qol: bool | None = None
+    problematic_for_rheumatologist: bool | None = None
+    problematic_for_patient: bool | None = None
 
 
 SerologyLevel = Literal["negative", "low_positive", "high_positive"]
@@ -105,6 +157,9 @@ class DifficultToTreatFacts(_Frozen):
     failed_advanced_therapies: tuple[AdvancedTherapyFailure, ...] | None = Field(
         None, description="Failed b/tsDMARDs; None = not extracted, () = none.")
     access_restricted_by_socioeconomic_factors: bool | None = None
+    two_mechanisms_failed: bool | None = Field(
+        None, description="Whether >= 2 b/tsDMARDs of different mechanisms failed, when decided without the list "
+                          "(e.g. from the medication history); used only when failed_advanced_therapies is None.")
 
     # Part 2
     das28_esr: float | ScoreResult | None = None

@@ -359,7 +359,7 @@ def protocol_004_refractory(facts: ConventionalTreatmentFacts) -> ValueResult:
     * Outcome: "Ineffective conventional treatment or relapse of disease activity after remission" -- either.
     """
     gc_dose = facts.glucocorticoid_max_mg_per_kg_day
-    gc: Tri = None if gc_dose is None else gc_dose > 1.0
+    gc: Tri = facts.glucocorticoid_above_1_mg_per_kg_day if gc_dose is None else gc_dose > 1.0
 
     listed_ok: Tri
     review: str | None = None

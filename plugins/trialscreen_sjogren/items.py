@@ -174,6 +174,10 @@ class ConventionalTreatmentFacts(_Frozen):
     """
 
     glucocorticoid_max_mg_per_kg_day: float | None = Field(None, ge=0)
+    glucocorticoid_above_1_mg_per_kg_day: bool | None = Field(
+        None, description="Whether a documented glucocorticoid dose was above 1 mg/kg/day prednisone-equivalent, when "
+                          "decided without the maximum dose itself (e.g. from the medication history); used only when "
+                          "glucocorticoid_max_mg_per_kg_day is None.")
     cyclophosphamide_used: bool | None = None
     immunomodulators: tuple[DrugExposure, ...] | None = Field(
         None, description="None = treatment history not extracted; () = none received.")
