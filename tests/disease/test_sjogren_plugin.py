@@ -423,12 +423,13 @@ def test_months_between():
     assert predicates._next_above(1.0) == 1.000000001
 
 
-def test_windows_do_not_rely_on_the_context_id_cache(context):
-    """`ScreeningContext.window_start` memoises by id(window); a stale entry under the id of this plugin's window
-    object (left by a freed temporary Window elsewhere) must not move the window."""
-    from datetime import date
+def test_windows_are_measured_from_the_as_of_date(context):
+    """Regression for the id()-keyed window cache (since removed from ScreeningContext): the plugin's 28-day
+    windows must start 28 days before the as-of date, whatever other windows were built before."""
+    from trialscreen.rules.model import Window
 
     ctx = context(assessments=[essdai(ESSDAI_9, date="2026-03-10")], labs=[flow("salivary_flow_unstimulated", 0.2)])
-    ctx._starts[id(predicates.window({"within": {"days": 28}}))] = date(2026, 3, 15)
+    for _ in range(50):
+        ctx.window_start(Window.model_validate({"months": 6}))
     assert ctx.value("sjogren.essdai").value == 9
     assert ctx.value("sjogren.salivary_flow_p002").value is True
