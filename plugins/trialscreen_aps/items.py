@@ -128,3 +128,19 @@ class Sydney2006Items(BaseModel):
     apl_clinical_interval_acceptable: Answer = Field(
         None, description="The positive aPL test and the clinical manifestation are neither <12 weeks nor >5 years "
                           "apart.")
+
+
+class NonCriteriaManifestationsP002(BaseModel):
+    """Protocol 002 (NCT07212322): "Presence of at least one non-criteria clinical manifestation, including
+    thrombocytopenia, hemolytic anemia, aPL nephropathy, valvular heart disease, and neurological manifestations."
+    Each answer present / absent / not assessed, attributed to APS by the clinician. The field names are exactly
+    `criteria.P002_NON_CRITERIA_MANIFESTATIONS` (the list is read as closed, see
+    `criteria.non_criteria_manifestation_p002`). Source: protocol NCT07212322 registry text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    thrombocytopenia: Answer = None
+    haemolytic_anaemia: Answer = None
+    apl_nephropathy: Answer = None
+    valvular_heart_disease: Answer = None
+    neurological: Answer = Field(None, description="Neurological manifestations attributed to APS.")

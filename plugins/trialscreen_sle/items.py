@@ -221,3 +221,23 @@ class LldasInputs(BaseModel):
     maintenance_immunosuppression_acceptable: Answer = Field(
         None, description="Only well-tolerated standard maintenance doses of immunosuppressive drugs and approved "
                           "biologics (no investigational drugs).")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# SLE-ITP work-up (protocol 001)
+# --------------------------------------------------------------------------------------------------------------
+
+
+class SleItpWorkup(BaseModel):
+    """The findings protocol 001 (NCT06316791) asks of an SLE patient with thrombocytopenia besides the platelet
+    counts (which come from the record's labs): "Blood cell morphology of peripheral blood smear was normal. The
+    spleen is generally not enlarged; The morphological characteristics of bone marrow cells were megakaryocytic
+    increase or normal, accompanied by maturation disorder." Each ``None`` when not assessed.
+    Source: protocol NCT06316791 registry text (see `criteria.sle_itp_p001`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    smear_normal: Answer = Field(None, description="Peripheral blood smear morphology normal.")
+    spleen_enlarged: Answer = Field(None, description="Spleen enlarged (the protocol: 'generally not enlarged').")
+    marrow_megakaryocytes_increased_or_normal_with_maturation_disorder: Answer = Field(
+        None, description="Bone marrow: megakaryocytes increased or normal, with a maturation disorder.")
