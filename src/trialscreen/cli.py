@@ -223,6 +223,18 @@ def rulesets_coverage(ruleset: str, unmapped_only: bool) -> None:
     sys.exit(0 if report.complete else 1)
 
 
+@rulesets.command("notes")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def rulesets_notes(files: tuple[str, ...]) -> None:
+    """Print every criterion note of the given ruleset files as Markdown (docs/protocol-notes.md)."""
+    from trialscreen.rules.notes import render_notes
+
+    try:
+        click.echo(render_notes([Path(f) for f in files]), nl=False)
+    except TrialscreenError as exc:
+        _fail(exc)
+
+
 @main.group()
 def plugins() -> None:
     """Inspect loaded plugins."""
