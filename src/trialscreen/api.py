@@ -42,17 +42,14 @@ def load_patient(source: str | Path | dict[str, Any] | Patient, *, name: str | N
                                 problems=describe_errors(exc, data)) from exc
 
 
-_COMPILED: dict[tuple[str, str, int], CompiledRuleset] = {}
-
-
 def compiled_ruleset(ref: str | Path | LoadedRuleset, plugins: PluginManager | None = None) -> CompiledRuleset:
     """Load (by id or path) and compile a ruleset, once per process per content and plugin set."""
     plugins = plugins or default_manager()
     loaded = ref if isinstance(ref, LoadedRuleset) else find_ruleset(ref, plugins)
-    key = (str(loaded.path), loaded.sha256, id(plugins))
-    if key not in _COMPILED:
-        _COMPILED[key] = compile_ruleset(loaded.ruleset, plugins, sha256=loaded.sha256, source=str(loaded.path))
-    return _COMPILED[key]
+    key = (str(loaded.path), loaded.sha256)
+    if key not in plugins.compiled:  # cached on the manager: a ruleset compiles against one plugin set
+        plugins.compiled[key] = compile_ruleset(loaded.ruleset, plugins, sha256=loaded.sha256, source=str(loaded.path))
+    return plugins.compiled[key]
 
 
 def evaluate(

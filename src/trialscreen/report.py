@@ -45,6 +45,14 @@ class CriterionResult(_Report):
     review: list[str] = Field(default_factory=list)
     note: str | None = None
     lapses_on: date | None = Field(None, description="For a washout exclusion that applies: the first day it no longer does.")
+    providers: list[str] = Field(default_factory=list, description="Plugins whose values or predicates this outcome used.")
+
+
+class PluginRef(_Report):
+    name: str
+    distribution: str | None
+    version: str | None
+    builtin: bool
 
 
 class MissingFact(_Report):
@@ -71,3 +79,4 @@ class Report(_Report):
     earliest_eligible_date: date | None = None
     backend: str
     trialscreen_version: str
+    plugins: list[PluginRef] = Field(default_factory=list, description="Plugins that produced values in this report.")

@@ -19,7 +19,7 @@ from trialscreen.facts.record import PatientRecord
 from trialscreen.facts.resolve import Fact, resolve
 from trialscreen.logic import Outcome
 from trialscreen.plugins.manager import PluginManager
-from trialscreen.report import CohortRef, CriterionResult, MissingFact, Report, ReviewItem, RulesetRef
+from trialscreen.report import CohortRef, CriterionResult, MissingFact, PluginRef, Report, ReviewItem, RulesetRef
 from trialscreen.rules.model import Cohort, Criterion
 
 COHORT_CRITERION = "cohort"
@@ -97,8 +97,9 @@ def gather_facts(compiled: CompiledRuleset, ctx: ScreeningContext) -> tuple[dict
         fact = resolve(info.leaf, ctx)
         kind = compiled.field_types[key]
         if fact.value is not None and not _type_ok(fact.value, kind):
-            fact = Fact(evidence=fact.evidence, missing=(
-                f"{info.label}: got {type(fact.value).__name__} {fact.value!r}, expected {kind.__name__}",))
+            by = f" from plugin {fact.provider!r}" if fact.provider else ""
+            fact = Fact(evidence=fact.evidence, provider=fact.provider, missing=(
+                f"{info.label}: got {type(fact.value).__name__} {fact.value!r}{by}, expected {kind.__name__}",))
         resolved[key] = fact
         if fact.value is not None:
             flat[key] = fact.value
@@ -121,7 +122,11 @@ def evaluate_record(
     choice = choose_cohort(compiled, record)
     results = _criterion_results(compiled, record, plugins, as_of, choice, engine)
     earliest = _earliest_eligible(compiled, record, plugins, choice, engine, results)
-    return _assemble(compiled, record, as_of, choice, results, engine.name, earliest)
+    report = _assemble(compiled, record, as_of, choice, results, engine.name, earliest)
+    used = {p for r in results for p in r.providers}
+    loaded = [PluginRef(name=i.name, distribution=i.distribution, version=i.version, builtin=i.builtin)
+              for i in plugins.plugins() if i.name in used]
+    return report.model_copy(update={"plugins": loaded})
 
 
 def _criterion_results(compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager, as_of: date,
@@ -158,7 +163,7 @@ def _criterion_results(compiled: CompiledRuleset, record: PatientRecord, plugins
             id=cid, kind=crit.kind, text=crit.text, applies=applies,
             outcome=outcome.value if applies else "not_applicable", decisive=decisive, scope=_scope_text(crit),
             thresholds=list(cc.thresholds), evidence=evidence, missing=missing, review=review, note=crit.note,
-            lapses_on=lapses,
+            lapses_on=lapses, providers=sorted({f.provider for f in used if f.provider}),
         ))
     return results
 

@@ -39,6 +39,8 @@ class Fact:
     notes: tuple[str, ...] = field(default=())
     #: For time-window facts that are true: the date from which the window no longer reaches the exposure.
     lapses_on: date | None = None
+    #: The plugin that computed the value (plugin values and predicates only).
+    provider: str | None = None
 
 
 def _window_text(window: Window | None) -> str:
@@ -110,7 +112,9 @@ def _patient_field(path: str, ctx: ScreeningContext) -> Fact:
 
 def _plugin_value(value_id: str, params: dict[str, Any], ctx: ScreeningContext) -> Fact:
     result = ctx.value(value_id, params)
+    hook = "trialscreen_values" if value_id in ctx.plugins.values else "trialscreen_predicates"
     return Fact(
+        provider=ctx.plugins.provider_of(hook, value_id),
         value=result.value,
         unit=result.unit,
         evidence=result.evidence,

@@ -72,6 +72,8 @@ class PluginManager:
         self._pm = pluggy.PluginManager(hookspecs.PROJECT)
         self._pm.add_hookspecs(hookspecs)
         self._info: dict[str, PluginInfo] = {}
+        self._providers: dict[tuple[str, str], str] = {}
+        self.compiled: dict[tuple[str, str], Any] = {}  # compiled rulesets, per manager (see trialscreen.api)
         self.load_errors: list[PluginLoadError] = []
         if entry_points:
             self._load_entry_points()
@@ -85,7 +87,7 @@ class PluginManager:
         for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             dist = ep.dist.name if ep.dist else None
             builtin = dist == BUILTIN_DISTRIBUTION
-            if ep.name in disabled or (allowed is not None and not builtin and ep.name not in allowed):
+            if not builtin and (ep.name in disabled or (allowed is not None and ep.name not in allowed)):
                 continue
             if ep.name in self._info:
                 other = self._info[ep.name]
@@ -121,6 +123,8 @@ class PluginManager:
         self._info[name] = PluginInfo(name, module, dist, version, builtin)
         for cached in _CACHED_GETTERS:  # a plugin registered after a getter was read must be seen
             self.__dict__.pop(cached, None)
+        self._providers.clear()
+        self.compiled.clear()
 
     # -- introspection -------------------------------------------------------------------------------------
     def plugins(self) -> list[PluginInfo]:
@@ -132,37 +136,57 @@ class PluginManager:
         out: dict[str, list[str]] = {}
         for hook_name, key in _HOOK_KEYS.items():
             impl = getattr(plugin, hook_name, None)
-            if impl is not None:
+            if impl is None:
+                continue
+            try:
                 out[hook_name.removeprefix("trialscreen_")] = sorted(str(key(r)) for r in impl() or [])
+            except Exception as exc:  # shown, not raised: `plugins list` must work to diagnose a broken plugin
+                out[hook_name.removeprefix("trialscreen_")] = [f"ERROR {type(exc).__name__}: {exc}"]
         return out
 
     # -- typed getters ---------------------------------------------------------------------------------------
+    def _label(self, plugin_name: str) -> str:
+        info = self._info.get(plugin_name)
+        if info is None or info.distribution is None:
+            return repr(plugin_name)
+        return f"{plugin_name!r} ({info.distribution} {info.version or ''})".replace(" )", ")")
+
     def _collect(self, hook_name: str, key: Callable[[Any], str]) -> dict[str, Any]:
         """Results of one hook from every plugin, keyed by id; a duplicate id raises naming every provider."""
         caller = getattr(self._pm.hook, hook_name)
+        expected = _HOOK_TYPES[hook_name]
         found: dict[str, Any] = {}
         providers: dict[str, list[str]] = {}
         for impl in caller.get_hookimpls():
             try:
                 records = impl.function() or []
             except Exception as exc:
-                raise PluginError(f"plugin {impl.plugin_name!r} failed in {hook_name}: {exc}") from exc
+                raise PluginError(f"plugin {self._label(impl.plugin_name)} failed in {hook_name}: "
+                                  f"{type(exc).__name__}: {exc}") from exc
             for record in records:
+                if not isinstance(record, expected):
+                    raise PluginError(
+                        f"plugin {self._label(impl.plugin_name)} returned {type(record).__name__} from {hook_name}; "
+                        f"expected {' or '.join(t.__name__ for t in expected)} records from trialscreen.plugins.types")
                 rid = key(record)
                 providers.setdefault(rid, []).append(impl.plugin_name)
                 found.setdefault(rid, record)
+                self._providers[(hook_name, rid)] = impl.plugin_name
         clashes = {rid: names for rid, names in providers.items() if len(names) > 1}
         if clashes:
-            detail = "; ".join(f"{rid!r} provided by: {', '.join(sorted(names))}" for rid, names in sorted(clashes.items()))
+            detail = "; ".join(f"{rid!r} provided by: {', '.join(sorted(self._label(n) for n in names))}"
+                               for rid, names in sorted(clashes.items()))
             raise PluginError(f"conflicting plugins found for {hook_name.removeprefix('trialscreen_')}: {detail}")
         return found
 
     def provider_of(self, hook_name: str, rid: str) -> str | None:
-        caller = getattr(self._pm.hook, hook_name)
-        for impl in caller.get_hookimpls():
-            if any(_HOOK_KEYS[hook_name](r) == rid for r in impl.function() or []):
-                return impl.plugin_name
-        return None
+        """The plugin that provided record `rid` through `hook_name` (after that getter was read)."""
+        if (hook_name, rid) not in self._providers:
+            getattr(self, hook_name.removeprefix("trialscreen_"))  # fills the table
+        return self._providers.get((hook_name, rid))
+
+    def provider_info(self, plugin_name: str) -> PluginInfo | None:
+        return self._info.get(plugin_name)
 
     @cached_property
     def indications(self) -> dict[str, Indication]:
@@ -183,10 +207,18 @@ class PluginManager:
     @cached_property
     def drugs(self) -> dict[str, DrugEntry]:
         drugs = self._collect("trialscreen_drugs", _HOOK_KEYS["trialscreen_drugs"])
+        names: dict[str, tuple[str, str]] = {}  # normalised name or synonym -> (drug, plugin)
         for drug in drugs.values():
             unknown = [c for c in drug.classes if c not in self.drug_classes]
             if unknown:
                 raise PluginError(f"drug {drug.name!r} names unknown drug class(es): {', '.join(unknown)}")
+            plugin = self._providers.get(("trialscreen_drugs", drug.name), "?")
+            for alias in (drug.name, *drug.synonyms):
+                norm = "".join(ch for ch in alias.lower() if ch.isalnum())
+                other = names.setdefault(norm, (drug.name, plugin))
+                if other[0] != drug.name:
+                    raise PluginError(f"drug name {alias!r} is claimed by {other[0]!r} ({self._label(other[1])}) and "
+                                      f"{drug.name!r} ({self._label(plugin)})")
         return drugs
 
     @cached_property
@@ -214,6 +246,18 @@ class PluginManager:
 
 _CACHED_GETTERS = ("indications", "observation_tests", "history_categories", "drug_classes", "drugs",
                    "assessment_instruments", "values", "predicates", "rulesets")
+
+_HOOK_TYPES: dict[str, tuple[type, ...]] = {
+    "trialscreen_indications": (Indication,),
+    "trialscreen_observation_tests": (ObservationTest, QualitativeTest),
+    "trialscreen_history_categories": (HistoryCategory,),
+    "trialscreen_drug_classes": (DrugClass,),
+    "trialscreen_drugs": (DrugEntry,),
+    "trialscreen_assessment_instruments": (AssessmentInstrument,),
+    "trialscreen_values": (DerivedValue,),
+    "trialscreen_predicates": (Predicate,),
+    "trialscreen_rulesets": (RulesetSource,),
+}
 
 _HOOK_KEYS: dict[str, Callable[[Any], str]] = {
     "trialscreen_indications": lambda r: r.code,
