@@ -112,32 +112,48 @@ class BvasItemCounts(BaseModel):
     unanswered: tuple[str, ...]
 
 
-def bvas_item_counts(items: BvasV3Items, major_items: Iterable[str] | None = None) -> BvasItemCounts:
-    """Present / unanswered scorable items; with ``major_items=None`` the major/other split is unknown.
+def bvas_item_counts(
+    items: BvasV3Items, major_items: Iterable[str] | None = None, other_items: Iterable[str] | None = None
+) -> BvasItemCounts:
+    """Present / unanswered scorable items, split into major / other / unclassified.
 
+    ``major_items=None`` and ``other_items=None``: the split is unknown (every present item unclassified).
+    ``major_items`` only: every item not listed is "other". Both given: an item in neither list is unclassified
+    (its major status is not known) — use this when the major list itself is partial or unverified.
     Creatinine bands at a non-first assessment are not items of that assessment (they cannot be scored).
     """
     major = None if major_items is None else frozenset(major_items)
-    if major is not None:
-        unknown = sorted(major - set(BVAS_V3_ITEM_BY_KEY))
-        if unknown:
-            raise ValueError(f"unknown BVAS v3 item(s) in major_items: {unknown}")
+    other = None if other_items is None else frozenset(other_items)
+    for name, listed in (("major_items", major), ("other_items", other)):
+        if listed is not None:
+            unknown = sorted(listed - set(BVAS_V3_ITEM_BY_KEY))
+            if unknown:
+                raise ValueError(f"unknown BVAS v3 item(s) in {name}: {unknown}")
+    if major is not None and other is not None and major & other:
+        raise ValueError(f"BVAS v3 item(s) listed both major and other: {sorted(major & other)}")
     scorable = bvas_scorable_items(items)
     present = tuple(item.key for item, answer in scorable if answer is True)
     unanswered = tuple(item.key for item, answer in scorable if answer is None)
-    if major is None:
+    if major is None and other is None:
         return BvasItemCounts(present=present, major_present=(), other_present=(), unclassified_present=present,
+                              unanswered=unanswered)
+    major = major or frozenset()
+    if other is None:
+        return BvasItemCounts(present=present, major_present=tuple(k for k in present if k in major),
+                              other_present=tuple(k for k in present if k not in major), unclassified_present=(),
                               unanswered=unanswered)
     return BvasItemCounts(
         present=present,
         major_present=tuple(k for k in present if k in major),
-        other_present=tuple(k for k in present if k not in major),
-        unclassified_present=(),
+        other_present=tuple(k for k in present if k in other),
+        unclassified_present=tuple(k for k in present if k not in major and k not in other),
         unanswered=unanswered,
     )
 
 
-def bvas_major_or_three_other(items: BvasV3Items, major_items: Iterable[str] | None = None) -> bool | None:
+def bvas_major_or_three_other(
+    items: BvasV3Items, major_items: Iterable[str] | None = None, other_items: Iterable[str] | None = None
+) -> bool | None:
     """Protocol 002: "at least one major item or at least three other items in BVAS version 3".
 
     Source of the rule: EULAR recommendations for clinical studies in systemic vasculitis (Hellmich B, Flossmann
@@ -157,9 +173,9 @@ def bvas_major_or_three_other(items: BvasV3Items, major_items: Iterable[str] | N
     Decision (sound whatever the split): >=3 present items always meets the rule (if none is major, all are
     "other"); any present major item meets it; 0 present items with every item answered does not; 1-2 present
     items meet it only if one of them is major, so with an unknown split the answer is ``None``. Unanswered
-    items leave the answer ``None`` unless it is already met.
+    items leave the answer ``None`` unless it is already met. ``other_items``: see :func:`bvas_item_counts`.
     """
-    counts = bvas_item_counts(items, major_items)
+    counts = bvas_item_counts(items, major_items, other_items)
     if counts.major_present or len(counts.present) >= 3:
         return True
     # now: no known major item present and fewer than 3 present
@@ -170,13 +186,15 @@ def bvas_major_or_three_other(items: BvasV3Items, major_items: Iterable[str] | N
     return False
 
 
-def bvas_new_other_one_or_two(items: BvasV3Items, major_items: Iterable[str] | None = None) -> bool | None:
+def bvas_new_other_one_or_two(
+    items: BvasV3Items, major_items: Iterable[str] | None = None, other_items: Iterable[str] | None = None
+) -> bool | None:
     """One assessment showing "1-2 new other items" (protocol 002 relapse, second limb).
 
     BVAS v3 records new/worse versus persistent only for the whole assessment (the form's PERSISTENT box), so
     "new" means: assessment not marked persistent, 1-2 items present, none of them major.
     """
-    counts = bvas_item_counts(items, major_items)
+    counts = bvas_item_counts(items, major_items, other_items)
     if counts.major_present or len(counts.present) >= 3:
         return False
     if items.persistent is True:
@@ -330,17 +348,19 @@ def p002_initial_response(visit: BvasVisit, gc_is_start: dt.date | None) -> bool
     return and3(treated_long_enough, visit_bvas_zero(visit), dose_ok)
 
 
-def _visit_relapse_single(visit: BvasVisit, major_items: Iterable[str] | None) -> bool | None:
+def _visit_relapse_single(visit: BvasVisit, major_items: Iterable[str] | None,
+                          other_items: Iterable[str] | None = None) -> bool | None:
     if visit.items is None:
         # a total alone cannot show which items are major/other; a total of 0 is certainly no relapse
         return False if visit.bvas_total == 0 else None
-    return bvas_major_or_three_other(visit.items, major_items)
+    return bvas_major_or_three_other(visit.items, major_items, other_items)
 
 
-def _visit_new_other(visit: BvasVisit, major_items: Iterable[str] | None) -> bool | None:
+def _visit_new_other(visit: BvasVisit, major_items: Iterable[str] | None,
+                     other_items: Iterable[str] | None = None) -> bool | None:
     if visit.items is None:
         return False if visit.bvas_total == 0 else None
-    return bvas_new_other_one_or_two(visit.items, major_items)
+    return bvas_new_other_one_or_two(visit.items, major_items, other_items)
 
 
 def p002_relapsed(
@@ -348,6 +368,7 @@ def p002_relapsed(
     gc_is_start: dt.date | None,
     screening: dt.date,
     major_items: Iterable[str] | None = None,
+    other_items: Iterable[str] | None = None,
 ) -> bool | None:
     """Protocol 002 "relapsed AAV": disease relapse after initial efficacy, occurring within 12 weeks before
     screening.
@@ -358,7 +379,7 @@ def p002_relapsed(
     second limb *both* consecutive assessments after the response must each show 1-2 new other items
     (:func:`bvas_new_other_one_or_two`) and the relapse date is the second one; the relapse date must lie in
     ``[screening - 84 days, screening]`` (both inclusive). Visits after ``screening`` are ignored. Major items:
-    see :func:`bvas_major_or_three_other`.
+    see :func:`bvas_major_or_three_other` (``other_items``: :func:`bvas_item_counts`).
     """
     ordered = sorted((v for v in visits if v.date <= screening), key=lambda v: v.date)
     window_start = screening - dt.timedelta(days=P002_RELAPSE_WINDOW_DAYS)
@@ -372,10 +393,11 @@ def p002_relapsed(
             in_window = window_start <= visit.date <= screening
             if not in_window:
                 continue
-            single = _visit_relapse_single(visit, major_items)
+            single = _visit_relapse_single(visit, major_items, other_items)
             if j >= 1:
                 previous = later[j - 1]
-                two = and3(_visit_new_other(previous, major_items), _visit_new_other(visit, major_items))
+                two = and3(_visit_new_other(previous, major_items, other_items),
+                           _visit_new_other(visit, major_items, other_items))
             else:
                 two = False
             candidates.append(and3(response, or3(single, two)))
@@ -411,7 +433,8 @@ def p002_relapsed_or_refractory(
     gc_is_start: dt.date | None,
     screening: dt.date,
     major_items: Iterable[str] | None = None,
+    other_items: Iterable[str] | None = None,
 ) -> bool | None:
     """Protocol 002 "relapsed/refractory AAV" = relapsed OR refractory (three-valued)."""
-    return or3(p002_relapsed(visits, gc_is_start, screening, major_items),
+    return or3(p002_relapsed(visits, gc_is_start, screening, major_items, other_items),
                p002_refractory(visits, gc_is_start, screening))

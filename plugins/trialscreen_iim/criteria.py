@@ -56,6 +56,7 @@ __all__ = [
     "CoreSetCount",
     "abnormal_core_set_count",
     "cancer_associated_myositis",
+    "combine_mda5_dm_refractory",
     "core_set_at_least",
     "iim_2017_category",
     "iim_2017_category_from_result",
@@ -380,13 +381,31 @@ def mda5_dm_refractory(
     adequate glucocorticoid AND (adequate immunosuppressant OR adequate IVIG/cyclophosphamide);
     ``permissive`` = active MDA5+ DM AND (any one of the three adequate). The source is the protocol text only.
     """
-    base = _and3(facts.mda5_positive, facts.dermatomyositis, facts.active_disease)
-    gc = _adequate(facts.glucocorticoid, min_days)
-    isup = _adequate(facts.immunosuppressant, min_days)
-    ivig_cyc = _adequate(facts.ivig_or_cyclophosphamide, min_days)
+    return combine_mda5_dm_refractory(
+        facts.mda5_positive, facts.dermatomyositis, facts.active_disease,
+        _adequate(facts.glucocorticoid, min_days), _adequate(facts.immunosuppressant, min_days),
+        _adequate(facts.ivig_or_cyclophosphamide, min_days), reading)
+
+
+def combine_mda5_dm_refractory(
+    mda5_positive: bool | None,
+    dermatomyositis: bool | None,
+    active_disease: bool | None,
+    glucocorticoid_adequate: bool | None,
+    immunosuppressant_adequate: bool | None,
+    ivig_or_cyclophosphamide_adequate: bool | None,
+    reading: Literal["conservative", "permissive"] = "conservative",
+) -> bool | None:
+    """The protocol 001 combination of :func:`mda5_dm_refractory`, from already-decided parts (each therapy
+    "adequate" = given for more than the minimum duration or not tolerated): ``conservative`` = active MDA5+ DM
+    AND adequate glucocorticoid AND (adequate immunosuppressant OR adequate IVIG/cyclophosphamide);
+    ``permissive`` = active MDA5+ DM AND any one of the three adequate."""
+    if reading not in ("conservative", "permissive"):
+        raise ValueError(f"reading must be conservative or permissive, not {reading!r}")
+    base = _and3(mda5_positive, dermatomyositis, active_disease)
     if reading == "conservative":
-        return _and3(base, gc, _or3(isup, ivig_cyc))
-    return _and3(base, _or3(gc, isup, ivig_cyc))
+        return _and3(base, glucocorticoid_adequate, _or3(immunosuppressant_adequate, ivig_or_cyclophosphamide_adequate))
+    return _and3(base, _or3(glucocorticoid_adequate, immunosuppressant_adequate, ivig_or_cyclophosphamide_adequate))
 
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ v2 models that reject unknown fields.
 * :class:`HaqDiItems` — Stanford HAQ disability index, 20 items in 8 categories (Fries JF, Spitz P, Kraines RG,
   Holman HR. Measurement of patient outcome in arthritis. Arthritis Rheum 1980;23:137-45).
 * :class:`ImacsCoreSet` — IMACS core set measures of disease activity as protocol 002 words its thresholds.
+* :class:`ImacsGlobalActivity` — the three global activity VAS the record carries (assessment ``iim.global_activity``).
 * :class:`MyositisAntibody` — myositis-specific and -associated autoantibodies.
 """
 
@@ -287,6 +288,22 @@ class ImacsCoreSet(BaseModel):
     haq_di: float | None = Field(None, ge=0, le=3)
     enzymes: tuple[EnzymeResult, ...] = ()
     enzymes_panel_complete: bool = False
+
+
+class ImacsGlobalActivity(BaseModel):
+    """IMACS global disease-activity measures, each on a 0-10 cm visual analogue scale (0 = no activity).
+
+    ``patient_global_activity_vas``: patient (or parent) global assessment of disease activity;
+    ``physician_global_activity_vas``: physician global assessment of disease activity;
+    ``extramuscular_activity_vas``: physician global assessment of extramuscular disease activity (the MDAAT
+    extramuscular VAS). Core set: Miller FW et al. Rheumatology 2001;40:1262-73 (IMACS).
+    """
+
+    model_config = _FROZEN
+
+    patient_global_activity_vas: float | None = Field(None, ge=0, le=10)
+    physician_global_activity_vas: float | None = Field(None, ge=0, le=10)
+    extramuscular_activity_vas: float | None = Field(None, ge=0, le=10)
 
 
 class MyositisAntibody(str, Enum):

@@ -15,6 +15,7 @@ models are frozen pydantic v2 models that reject unknown fields.
   Weights verified in the project notes (ARD 72:1747 Table 1 and two agreeing copies).
 * :class:`SscSubtype` — cutaneous subset (LeRoy EC, Black C, Fleischmajer R, et al. Scleroderma (systemic
   sclerosis): classification, subsets and pathogenesis. J Rheumatol 1988;15:202-5).
+* :class:`ChestHrctFindings` — chest HRCT findings for the protocols' ILD clauses (assessment ``ssc.chest_hrct``).
 """
 
 from __future__ import annotations
@@ -127,3 +128,18 @@ class SscSubtype(str, Enum):
     DIFFUSE = "diffuse"
     LIMITED = "limited"
     SINE_SCLERODERMA = "sine_scleroderma"
+
+
+class ChestHrctFindings(BaseModel):
+    """Findings of one chest HRCT as the radiologist reports them (``None`` = not reported).
+
+    ``interstitial_lung_disease``: interstitial lung disease present; ``ground_glass_opacities``: interstitial
+    changes with ground-glass opacity ("ground-glass exudates", protocol 004 wording); ``fibrosis``: reticulation
+    or honeycombing. No score: the findings feed the protocols' ILD clauses.
+    """
+
+    model_config = _FROZEN
+
+    interstitial_lung_disease: bool | None = None
+    ground_glass_opacities: bool | None = None
+    fibrosis: bool | None = None
