@@ -5,8 +5,8 @@ REVIEW (only the investigator can decide) are the two flavours of Kleene's third
 Kleene's strong three-valued logic (as CQL defines it: ``true and null`` is null), with one refinement: when both
 flavours meet, UNKNOWN wins, because collecting the missing data comes before asking the investigator.
 
-Both evaluators (durable-rules and plain Python) take their semantics from the functions here, and the
-durable-rules compiler derives its formulas from them, so there is one truth table, not two.
+Both evaluators combine leaf answers with the functions here (`trialscreen.engine.tree.evaluate`); they differ
+only in who answers the comparisons (durable-rules or Python), so there is one truth table, not two.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
-"""Regression: durable-rules holds at most 64 properties per fact (MAX_OBJECT_PROPERTIES in its state.h).
+"""Regression: durable-rules' fixed per-fact limits (MAX_OBJECT_PROPERTIES is 64 in its state.h).
 
-With simple rules a 70-property fact is refused (error 303); with the NCT07212322 ruleset's formulas a
-71-property fact aborted the process ("double free or corruption"). One fact may also match at most ~128
-alpha nodes (error 303). The adapter groups comparisons so that neither limit is reached."""
+With the former whole-formula encoding a 71-property fact of the NCT07212322 ruleset aborted the process ("double
+free or corruption"). Measured on a bare host, what bites is the number of comparison nodes one fact matches: 64
+are fine, 65 are refused with error 303 (test_durable_hazards.py), or corrupt the heap through the C API the adapter
+uses; many properties with few matches are not refused. The adapter keeps both small: at most
+`MAX_TESTS_PER_GROUP` comparisons per group, one group per durable-rules ruleset and fact, so a fact carries at
+most that many fields and matches at most that many comparisons (one of each comparison's two rules)."""
 
 from __future__ import annotations
 
@@ -16,22 +19,37 @@ from trialscreen.engine.tree import And, Test
 from trialscreen.logic import Outcome
 
 RAW = textwrap.dedent("""
+    import sys
     from durable import engine
     class H(engine.Host):
         def _run(self): pass
     h = H()
-    n = 70
-    rules = {f"r{i}": {"all": [{"m": {"$and": [{"t": "x"}, {"$gte": {f"f{i}": 1}}]}}], "run": lambda c: None}
-             for i in range(n)}
+    n, matched = int(sys.argv[1]), int(sys.argv[2])
+    fired = []
+    rules = {f"r{i}": {"all": [{"m": {"$and": [{"t": "x"}, {"$gte": {f"f{i}": 1}}]}}],
+                       "run": (lambda i: lambda c: fired.append(i))(i)} for i in range(n)}
     h.set_rulesets({"big": rules})
-    h.assert_fact("big", {"t": "x", "id": "a", "sid": "1", **{f"f{i}": 2 for i in range(n)}})
+    facts = {f"f{i}": 2 if i >= n - matched else 0 for i in range(n)}  # the last `matched` fields match
+    h.assert_fact("big", {"t": "x", "id": "a", "sid": "1", **facts})
+    print(sorted(fired))
 """)
 
 
-def test_raw_durable_rules_refuses_a_fact_with_70_properties():
-    result = subprocess.run([sys.executable, "-c", RAW], capture_output=True, text=True, timeout=60)
+def run_raw(properties: int, matched: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", RAW, str(properties), str(matched)], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_raw_durable_rules_refuses_a_fact_matching_70_rules():
+    result = run_raw(70, 70)
     assert result.returncode != 0
     assert "error code: 303" in result.stderr or "free" in result.stderr
+
+
+def test_raw_durable_rules_takes_a_fact_with_100_properties_and_10_matches():
+    result = run_raw(100, 10)
+    assert result.returncode == 0, result.stderr[-800:]
+    assert result.stdout.strip() == str(list(range(90, 100)))  # properties past the 64th are read correctly
 
 
 def test_adapter_splits_150_fields_into_groups_and_agrees_with_python():
@@ -54,7 +72,7 @@ def test_adapter_splits_150_fields_into_groups_and_agrees_with_python():
 
 
 def test_65_thresholds_on_one_field_all_met():
-    """One field compared with 65 thresholds: 130 alpha nodes in one fact overflowed durable-rules' stack."""
+    """One field compared with 65 thresholds, all met: 65 matches in one fact overflowed durable-rules' stack."""
     trees = {f"c{i}": Test("x", ">=", float(i)) for i in range(65)}
     backend = DurableBackend(trees, "fact_size_limit_65_thresholds")
     got = backend.evaluate({"x": 100.0})

@@ -31,16 +31,20 @@ Hazards handled here (see ../shared/reference/durable-rules.md and tests/engine/
   booleans travel as 1/0, and a value of the wrong type is treated as absent (UNKNOWN), as in Python;
 - ``set_rulesets`` mutating its argument and never giving memory back: definitions are built fresh, and each
   compiled ruleset is registered once per process under a versioned name and reused;
-- fixed-size arrays in the C engine (found here, not in the reference notes): a fact may hold at most 64
-  properties (MAX_OBJECT_PROPERTIES; more corrupted the heap), and one fact may match at most ~128 alpha nodes
-  (error 303 beyond). Comparisons are split into groups of at most `MAX_TESTS_PER_GROUP`, each its own
-  durable-rules ruleset and fact.
+- fixed-size arrays in the C engine (found here, not in the reference notes): a fact that matches more than 64
+  comparison rules fails with error 303 or aborts the process, and facts with more than 64 properties
+  (MAX_OBJECT_PROPERTIES) corrupted the heap when many rules matched. Comparisons are split into groups of at
+  most `MAX_TESTS_PER_GROUP`, each its own durable-rules ruleset and fact;
+- numbers in exponent notation without a decimal point (``1e-05``) are refused (error 204): facts are written
+  with a decimal point, thresholds that would need one are refused at compile time, and non-finite numbers are
+  treated as absent (UNKNOWN), as in Python.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -62,7 +66,8 @@ else:
 
 FACT_TYPE = "$patient_facts"
 CATCH_ALL = "catch_all"
-#: Two alpha nodes per comparison (it and its negation); durable-rules overflowed beyond 128 matched nodes.
+#: Only one rule of each comparison's pair can match; durable-rules fails with error 303 (or aborts) when a fact
+#: matches more than 64 comparison rules, so a group holds at most 56 comparisons.
 MAX_TESTS_PER_GROUP = 56
 _DURABLE_OP = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 _NEGATED_OP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
@@ -77,12 +82,39 @@ def _wire(value: Any) -> Any:
     return value
 
 
+def _number_text(value: float) -> str:
+    """A float as JSON durable-rules parses: it refuses exponents without a decimal point (``1e-05``, error
+    204), so the mantissa always carries one (``1.0e-05``)."""
+    text = repr(value)
+    mantissa, e, exponent = text.partition("e")
+    if e and "." not in mantissa:
+        return f"{mantissa}.0e{exponent}"
+    return text
+
+
+def _fact_json(fact: dict[str, Any]) -> str:
+    parts = []
+    for key, value in fact.items():
+        shown = _number_text(value) if isinstance(value, float) else json.dumps(value, ensure_ascii=False)
+        parts.append(f"{json.dumps(key)}: {shown}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def representable(value: Any) -> bool:
+    """Whether a threshold survives durable-rules' own JSON encoding of the ruleset (no bare exponents)."""
+    return not isinstance(value, float) or "e" not in repr(value) or "." in repr(value).partition("e")[0]
+
+
 def _same_type(value: Any, test: Test) -> bool:
     if isinstance(test.value, bool):
         return type(value) is bool
     if isinstance(test.value, str):
         return type(value) is str
     return type(value) in (int, float)
+
+
+def _non_finite(value: Any) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _condition(field: str, op: str, value: Any) -> dict[str, Any]:
@@ -150,6 +182,10 @@ class DurableBackend:
     def _setup(self, trees: Mapping[str, Node], ruleset_key: str) -> None:
         self.trees = dict(trees)
         tests = list(dict.fromkeys(t for tree in self.trees.values() for t in tests_of(tree)))
+        odd = [t for t in tests if not representable(t.value)]
+        if odd:
+            raise EngineError(f"durable-rules cannot parse the thresholds {', '.join(repr(t.value) for t in odd)} "
+                              "(exponent notation); write them in another unit")
         fields = sorted({t.field for t in tests})
         self.names: dict[str, str] = {f: f"f{i}" for i, f in enumerate(fields)}
         #: rule name → (comparison, whether the rule is the comparison itself or its negation)
@@ -188,7 +224,7 @@ class DurableBackend:
         handle = self._handles[group.ruleset_name]
         fired: list[str] = []
         try:
-            code, state_handle = _C.assert_fact(handle, json.dumps(fact, ensure_ascii=False))[:2]
+            code, state_handle = _C.assert_fact(handle, _fact_json(fact))[:2]
             if code != 0:
                 raise EngineError(f"durable-rules refused the patient fact in {group.ruleset_name} (code {code})")
             result = _C.start_action_for_state(handle, state_handle)
@@ -215,7 +251,7 @@ class DurableBackend:
                 fact: dict[str, Any] = {"t": FACT_TYPE, "id": "facts", "sid": str(next(_sids))}
                 for field in group.fields:
                     value = facts.get(field)
-                    if value is not None:
+                    if value is not None and not _non_finite(value):
                         fact[self.names[field]] = _wire(value)
                 fired = self._fired(group, fact)
                 if CATCH_ALL not in fired:
@@ -229,8 +265,8 @@ class DurableBackend:
                         raise EngineError(f"durable-rules matched both {test} and its negation")
                 for test in group.tests:
                     value = facts.get(test.field)
-                    if value is None or not _same_type(value, test):
-                        continue  # absent or of the wrong type: UNKNOWN, never asked
+                    if value is None or not _same_type(value, test) or _non_finite(value):
+                        continue  # absent, of the wrong type or not a finite number: UNKNOWN, never asked
                     if test not in seen:
                         raise EngineError(f"durable-rules matched neither {test} nor its negation")
                     answers[test] = seen[test]

@@ -5,6 +5,7 @@ durable-rules cannot be imported (Python 3.13+)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,7 +15,8 @@ from trialscreen.logic import Outcome
 
 def leaf_outcome(test: Test, facts: Mapping[str, Any]) -> Outcome:
     """MET/NOT_MET for a value of the comparison's type; REVIEW or UNKNOWN when there is none (a value of the
-    wrong type counts as none: booleans are not numbers and text is not compared with numbers)."""
+    wrong type counts as none: booleans are not numbers, text is not compared with numbers, NaN and infinities
+    are not numbers)."""
     value = facts.get(test.field)
     if value is None or not _same_type(value, test.value):
         return Outcome.REVIEW if facts.get(review_field(test.field)) else Outcome.UNKNOWN
@@ -26,7 +28,7 @@ def _same_type(value: Any, threshold: Any) -> bool:
         return type(value) is bool
     if isinstance(threshold, str):
         return type(value) is str
-    return type(value) in (int, float)
+    return type(value) in (int, float) and math.isfinite(value)
 
 
 def evaluate_node(node: Node, facts: Mapping[str, Any]) -> Outcome:
