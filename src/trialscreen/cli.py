@@ -104,6 +104,70 @@ def match_command(patient: str, as_of: str | None, fmt: str, backend: str) -> No
         render.print_match_table(result)
 
 
+@main.command("screen")
+@click.argument("patients")
+@click.option("--ruleset", "-r", "ruleset_refs", multiple=True, help="Ruleset id or path (repeatable).")
+@click.option("--all-rulesets", is_flag=True, help="Screen against every installed ruleset.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write rows here (.jsonl or .csv); default: JSON Lines on stdout.")
+@click.option("--backend", type=click.Choice(["durable", "python"]), default="durable", show_default=True)
+def screen_command(patients: str, ruleset_refs: tuple[str, ...], all_rulesets: bool, jobs: int,
+                   out_path: str | None, backend: str) -> None:
+    """Screen many PATIENTS (a .jsonl file, a directory of record files, or - for JSON Lines on stdin).
+
+    One row per patient and trial; a bad record is reported with its line and skipped. A summary per trial goes
+    to stderr at the end.
+    """
+    from trialscreen import batch
+    from trialscreen.plugins.manager import default_manager
+
+    if not ruleset_refs and not all_rulesets:
+        raise click.UsageError("give --ruleset ID (repeatable) or --all-rulesets")
+    try:
+        refs = sorted(default_manager().rulesets) if all_rulesets else list(ruleset_refs)
+        from trialscreen.api import compiled_ruleset
+
+        for ref in refs:  # fail fast, in the parent, on a bad ruleset
+            compiled_ruleset(ref)
+        items = batch.iter_items(patients)
+        fmt = "csv" if out_path and out_path.endswith(".csv") else "jsonl"
+        handle = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout  # noqa: SIM115
+        writer = batch.Writer(handle, fmt)
+        summaries: dict[str, batch.Summary] = {}
+        total = errors = 0
+        progress = _progress() if sys.stderr.isatty() else None
+        seen: set[str] = set()
+        for row in batch.run(items, refs, jobs=jobs, backend=backend):
+            writer.write(row)
+            if row["source"] not in seen:
+                seen.add(row["source"])
+                total += 1
+                if progress:
+                    progress.update(progress.task_ids[0], advance=1)
+            if row["verdict"] == "error":
+                errors += 1
+                click.echo(f"trialscreen: skipped {row['source']}: {row['error']}", err=True)
+            else:
+                summaries.setdefault(row["ruleset"], batch.Summary()).add(row)
+        if progress:
+            progress.stop()
+        if out_path:
+            handle.close()
+    except TrialscreenError as exc:
+        _fail(exc)
+    click.echo(batch.summary_text(summaries, errors, total), err=True, nl=False)
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.completed} patients"), TimeElapsedColumn(), transient=True)
+    progress.add_task("screen", total=None)
+    progress.start()
+    return progress
+
+
 @main.group()
 def rulesets() -> None:
     """List, show, validate and test rulesets."""
