@@ -71,10 +71,15 @@ class ScreeningContext:
         return self.patient.medications is not None and self.patient.medications.complete
 
     def last_exposure(self, exposure: Exposure) -> date | None:
+        """The last day of exposure: the as-of date if ongoing, else the last dose or end date. A vaccine is one
+        administration, so its start date is its last exposure."""
         med = exposure.medication
         if med.ongoing:
             return self.as_of
-        return med.last_dose_date or med.end_date
+        last = med.last_dose_date or med.end_date
+        if last is None and exposure.drug is not None and "live_vaccine" in exposure.drug.classes:
+            return med.start_date
+        return last
 
     def exposures(self, *, names: Iterable[str] = (), classes: Iterable[str] = ()) -> tuple[list[Exposure], list[Exposure]]:
         """(exposures matching a name or class, exposures whose drug is not in the catalogue)."""

@@ -146,14 +146,17 @@ class Medications(_Model):
 
 
 class Event(_Model):
-    """A dated history event: a diagnosis, procedure or occurrence in a category the rulesets query."""
+    """A dated history event: a diagnosis, procedure or occurrence in a category the rulesets query.
+
+    Time windows see an event as lasting from `date` to `end_date`; with `ongoing: true` it lasts to the
+    screening date; with neither it is a one-time event on `date`. Record chronic conditions as ongoing."""
 
     category: str = Field(description="History category, e.g. cns_disorder, malignancy, organ_transplant.")
     code: str | None = Field(None, description="Finer code within the category, e.g. myocardial_infarction.")
     description: str | None = None
     date: dt.date | None = Field(None, description="Onset or occurrence date.")
     end_date: dt.date | None = None
-    ongoing: StrictBool | None = None
+    ongoing: StrictBool | None = Field(None, description="True: still present at screening. Unset: one-time event.")
     severity: Literal["mild", "moderate", "severe"] | None = None
     controlled: StrictBool | None = None
     details: dict[str, Any] = Field(default_factory=dict)
