@@ -299,3 +299,13 @@ def test_reports_never_eligible_with_unknowns_and_backends_match(birth, plt, plt
         assert durable.missing_facts, "an incomplete report must say what to collect"
     else:
         assert durable.verdict == "eligible"
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=TREES, facts=FACTS)
+def test_compiled_python_closures_equal_the_interpreted_tree(tree, facts):
+    """The Python backend's compiled closures (short-circuiting AND/OR) give exactly the interpreted outcome."""
+    from trialscreen.engine.python_backend import compile_node, evaluate_node
+
+    assert compile_node(tree)(facts) is evaluate_node(tree, facts)
+    assert compile_node(tree)(facts) is oracle(tree, facts)
