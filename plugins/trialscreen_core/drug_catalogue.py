@@ -100,7 +100,7 @@ class DrugCatalogue:
         """Load and validate the catalogue YAML (default: ``data/drugs.yaml`` beside this module)."""
         path = Path(path) if path is not None else DEFAULT_PATH
         with path.open(encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
+            raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 — safe loader
         if not isinstance(raw, dict) or not isinstance(raw.get("classes"), dict) or not isinstance(
             raw.get("drugs"), list
         ):

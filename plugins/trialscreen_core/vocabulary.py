@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from trialscreen.io.files import safe_load
 
 from trialscreen.plugins.types import DrugClass, DrugEntry, HistoryCategory, ObservationTest, QualitativeTest
 from trialscreen_core.drug_catalogue import DrugCatalogue
@@ -57,7 +57,7 @@ HISTORY_CATEGORIES: tuple[tuple[str, str], ...] = (
 
 @lru_cache(maxsize=1)
 def observation_tests() -> list[ObservationTest | QualitativeTest]:
-    raw = yaml.safe_load((DATA / "observations.yaml").read_text(encoding="utf-8"))
+    raw = safe_load((DATA / "observations.yaml").read_text(encoding="utf-8"))
     tests: list[ObservationTest | QualitativeTest] = []
     for tid, spec in raw["tests"].items():
         tests.append(ObservationTest(id=tid, **{**spec, "loinc": tuple(spec.get("loinc", ())),
