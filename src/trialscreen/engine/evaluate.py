@@ -33,32 +33,50 @@ class CohortChoice:
     missing: tuple[str, ...] = ()
 
 
+def cohort_candidates(compiled: CompiledRuleset, record: PatientRecord) -> tuple[list[Cohort], list[str]]:
+    """The cohorts a recorded diagnosis fits, and what is missing to tell (a diagnosis whose finer condition
+    is not recorded, where a cohort requires one)."""
+    patient = record.patient
+    target = patient.screening.target_indication
+    fits: list[Cohort] = []
+    undetermined: list[str] = []
+    for cohort in compiled.ruleset.cohorts:
+        if target is not None and cohort.indication != target:
+            continue
+        for i, dx in enumerate(patient.diagnoses):
+            if dx.indication != cohort.indication:
+                continue
+            if cohort.conditions is None or dx.condition in cohort.conditions:
+                fits.append(cohort)
+                break
+            if dx.condition is None:
+                undetermined.append(f"diagnoses[{i}].condition (for cohort {cohort.id}: one of "
+                                    f"{', '.join(cohort.conditions)})")
+    return fits, undetermined
+
+
 def choose_cohort(compiled: CompiledRuleset, record: PatientRecord) -> CohortChoice:
+    """The single cohort the patient fits. With several, `evaluate_record` screens each and keeps the best."""
     patient = record.patient
     cohorts = compiled.ruleset.cohorts
     target = patient.screening.target_indication
-    fits = []
-    for cohort in cohorts:
-        if target is not None and cohort.indication != target:
-            continue
-        for dx in patient.diagnoses:
-            if dx.indication == cohort.indication and (cohort.conditions is None or dx.condition in cohort.conditions):
-                fits.append(cohort)
-                break
+    fits, undetermined = cohort_candidates(compiled, record)
     offered = ", ".join(f"{c.title} ({c.indication})" for c in cohorts)
-    if len(fits) == 1:
+    if len(fits) == 1 and not undetermined:
         return CohortChoice(Outcome.MET, fits[0], f"screened for cohort {fits[0].title}")
-    if not fits:
-        if target is not None and not any(c.indication == target for c in cohorts):
-            return CohortChoice(Outcome.NOT_MET, None, f"target indication {target} is not enrolled; cohorts: {offered}")
-        if not patient.diagnoses:
-            return CohortChoice(Outcome.UNKNOWN, None, "no diagnosis recorded", ("diagnosis (indication)",))
-        return CohortChoice(Outcome.NOT_MET, None, f"no recorded diagnosis fits a cohort; cohorts: {offered}")
-    names = ", ".join(c.id for c in fits)
-    return CohortChoice(
-        Outcome.UNKNOWN, None, f"several cohorts fit ({names})",
-        (f"screening.target_indication (which cohort: {names})",),
-    )
+    if fits:
+        return CohortChoice(Outcome.MET, fits[0], f"screened for cohort {fits[0].title}")
+    if undetermined:
+        return CohortChoice(Outcome.UNKNOWN, None, "the diagnosis does not say which cohort it fits",
+                            tuple(dict.fromkeys(undetermined)))
+    if target is not None and not any(c.indication == target for c in cohorts):
+        return CohortChoice(Outcome.NOT_MET, None, f"target indication {target} is not enrolled; cohorts: {offered}")
+    if not patient.diagnoses:
+        return CohortChoice(Outcome.UNKNOWN, None, "no diagnosis recorded", ("diagnosis (indication)",))
+    return CohortChoice(Outcome.NOT_MET, None, f"no recorded diagnosis fits a cohort; cohorts: {offered}")
+
+
+_PREFERENCE = {"eligible": 0, "needs_review": 1, "incomplete": 2, "ineligible": 3}
 
 
 def _applies(criterion: Criterion, cohort: Cohort | None) -> bool:
@@ -119,10 +137,19 @@ def evaluate_record(
 ) -> Report:
     as_of = as_of or record.patient.screening.date
     engine = make_backend(backend, compiled.trees, compiled.key, explicit=explicit_backend)
-    choice = choose_cohort(compiled, record)
-    results = _criterion_results(compiled, record, plugins, as_of, choice, engine)
-    earliest = _earliest_eligible(compiled, record, plugins, choice, engine, results)
-    report = _assemble(compiled, record, as_of, choice, results, engine.name, earliest)
+    fits, _ = cohort_candidates(compiled, record)
+    if len(fits) > 1:
+        # A patient who fits several cohorts may enrol in any: screen each and keep the most favourable.
+        choices = [CohortChoice(Outcome.MET, c, f"screened for cohort {c.title}; also fits "
+                                + ", ".join(o.id for o in fits if o is not c)) for c in fits]
+    else:
+        choices = [choose_cohort(compiled, record)]
+    reports = []
+    for choice in choices:
+        results = _criterion_results(compiled, record, plugins, as_of, choice, engine)
+        earliest = _earliest_eligible(compiled, record, plugins, choice, engine, results)
+        reports.append(_assemble(compiled, record, as_of, choice, results, engine.name, earliest))
+    report = min(reports, key=lambda r: _PREFERENCE[r.verdict])
     used = {p for r in results for p in r.providers}
     loaded = [PluginRef(name=i.name, distribution=i.distribution, version=i.version, builtin=i.builtin)
               for i in plugins.plugins() if i.name in used]

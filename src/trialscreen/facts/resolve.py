@@ -265,4 +265,6 @@ def _judgement(leaf: JudgementLeaf, ctx: ScreeningContext) -> Fact:
     for i, concern in enumerate(inv.concerns):
         if concern.topic == topic:
             return Fact(review=f"investigator concern on {topic}: {concern.note or 'flagged'}", evidence=(Evidence(label=f"investigator concern on {topic}", value=concern.note or "flagged", source=f"investigator.concerns[{i}]"),))
+    if leaf.when_silent == "review":
+        return Fact(review=f"investigator decision needed on {topic} (none recorded)")
     return Fact(value=False, evidence=(Evidence(label=f"investigator concern on {topic}", value="none recorded", source="investigator"),))

@@ -43,10 +43,14 @@ def safe_load(text: str) -> Any:
 
 class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        # Keys written in this mapping may override keys merged in with `<<` (YAML merge keys); two written
+        # keys with the same name are an error, since one value would be silently lost.
+        written = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
         self.flatten_mapping(node)
         out = LineDict()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
+        explicit: set[Any] = set()
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             try:
@@ -55,12 +59,18 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
                 raise yaml.constructor.ConstructorError(
                     None, None, f"unhashable key at line {key_node.start_mark.line + 1}", key_node.start_mark
                 ) from exc
+            is_written = id(key_node) in written
             if key in out:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
+                if is_written and key in explicit:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark
+                    )
+                if not is_written:
+                    continue  # an earlier merge or a written key already gave this key its value
             out[key] = self.construct_object(value_node, deep=True)
             out.key_lines[key] = key_node.start_mark.line + 1
+            if is_written:
+                explicit.add(key)
         return out
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]

@@ -158,9 +158,12 @@ class PredicateLeaf(_Node):
 
 class JudgementLeaf(_Node):
     """The investigator's call on a topic: their recorded decision if any; else review if the record raises a
-    concern on the topic; else false (nothing flagged, shown in the report)."""
+    concern on the topic; else `when_silent` — false by default (nothing flagged, shown in the report), or review
+    where the protocol needs an explicit decision."""
 
     judgement: str = Field(description="Topic id, matched against investigator.concerns/decisions in the record.")
+    when_silent: Literal["not_met", "review"] = Field(
+        "not_met", description="The answer when the record holds neither a decision nor a concern on the topic.")
 
 
 class ReviewLeaf(_Node):
