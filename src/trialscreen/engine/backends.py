@@ -26,11 +26,17 @@ def durable_available() -> bool:
     return durable_backend.IMPORT_ERROR is None
 
 
+_python_backends: dict[str, Backend] = {}
+
+
 def make_backend(name: BackendName, trees: Mapping[str, Node], key: str, *, explicit: bool = False) -> Backend:
+    """The evaluator for a compiled ruleset (`key` names its content); built once per process and reused."""
     if name == "python":
         from trialscreen.engine.python_backend import PythonBackend
 
-        return PythonBackend(trees, key)
+        if key not in _python_backends:
+            _python_backends[key] = PythonBackend(trees, key)
+        return _python_backends[key]
     if name == "durable":
         from trialscreen.engine import durable_backend
 
