@@ -43,7 +43,8 @@ def variants(base: dict, count: int, seed: int = 7) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=50_000)
+    parser.add_argument("--n", type=int, default=50_000, help="pipeline evaluations per backend (RSS is measured over these)")
+    parser.add_argument("--backends", default="durable,python")
     parser.add_argument("--patient", default=str(ROOT / "examples/patients/nct07212322-eligible.yaml"))
     parser.add_argument("--ruleset", default="nct07212322")
     args = parser.parse_args()
@@ -68,7 +69,7 @@ def main() -> None:
     print(f"ruleset {compiled.ruleset.id}: {len(compiled.criteria)} criteria, {len(compiled.leaves)} facts; "
           f"load+compile {compile_ms:.0f} ms")
 
-    for name in ("durable", "python"):
+    for name in args.backends.split(","):
         backend = make_backend(name, compiled.trees, compiled.key)  # type: ignore[arg-type]
         if name == "durable":
             print(f"  durable-rules: {backend.rule_count} rules, definition {backend.definition_size / 1024:.0f} KiB")
