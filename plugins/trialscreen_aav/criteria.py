@@ -10,12 +10,12 @@ in BVAS version 3", PR3/MPO-ANCA positive at screening, GPA/MPA by CHCC 2012, re
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from trialscreen.plugins.helpers import add_months, and3, not3, or3
 from trialscreen.plugins.types import ScoreResult
 
 from .items import (
@@ -55,44 +55,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # three-valued logic (Kleene)
 # ---------------------------------------------------------------------------
-
-
-def and3(*values: bool | None) -> bool | None:
-    """Kleene AND: False if any False; True if all True; else None."""
-    if any(v is False for v in values):
-        return False
-    if all(v is True for v in values):
-        return True
-    return None
-
-
-def or3(*values: bool | None) -> bool | None:
-    """Kleene OR: True if any True; False if all False (and there is at least one); else None."""
-    if any(v is True for v in values):
-        return True
-    if values and all(v is False for v in values):
-        return False
-    return None
-
-
-def not3(value: bool | None) -> bool | None:
-    return None if value is None else not value
-
-
-def _any3(values: Iterable[bool | None]) -> bool | None:
-    vals = list(values)
-    return or3(*vals) if vals else False
-
-
-def _all3(values: Iterable[bool | None]) -> bool | None:
-    return and3(*list(values))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months later; the day is clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # ---------------------------------------------------------------------------
@@ -403,7 +365,7 @@ def p002_relapsed(
             candidates.append(and3(response, or3(single, two)))
     if not ordered:
         return None  # no BVAS history at all
-    return _any3(candidates)  # no response-then-relapse pair in the window: False
+    return or3(*candidates)  # no response-then-relapse pair in the window: False
 
 
 def p002_refractory(visits: Sequence[BvasVisit], gc_is_start: dt.date | None, screening: dt.date) -> bool | None:
@@ -425,7 +387,7 @@ def p002_refractory(visits: Sequence[BvasVisit], gc_is_start: dt.date | None, sc
     assessed = [v for v in visits if three_months <= v.date <= screening]
     if not assessed:
         return None
-    return not3(_any3(p002_initial_response(v, gc_is_start) for v in assessed))
+    return not3(or3(*(p002_initial_response(v, gc_is_start) for v in assessed)))
 
 
 def p002_relapsed_or_refractory(

@@ -25,26 +25,43 @@ Item names of all 9 sections: the official BVAS v3 form (copy at info.5y1.org "B
 Score (version 3)") and the NDORMS online calculator (golem.ndorms.ox.ac.uk/calculators/bvas.html) — both list the
 same 56 items.
 
-Values confirmed in a copy of the official BVAS v3 glossary/scoring sheet:
-  * Section 1 General (max persistent 2 / new-worse 3) and its 4 items; section 2 Cutaneous (max 3/6) and its 5
-    items; section 3 Mucous membranes/eyes (max 3/6) and its first 5 items — "Rules for scoring BVAS" sheet
-    (scribd document 440291786 "BVAS"), agreeing with the project notes (shared/reference/clinical/02_aav.md).
+Values confirmed in a copy of the official BVAS v3 glossary/scoring sheet (per section, with every copy seen):
+  * Section 1 General (max persistent 2 / new-worse 3) and its 4 items — "Rules for scoring BVAS" sheet (scribd
+    document 440291786 "BVAS") AND the mdapp.co BVAS v3 calculator page (its table opens with "1. General | Max
+    persistent 2 | Max New/Worse 3", myalgia 1/1, arthralgia/arthritis persistent 1): two copies agree on the
+    maxima, myalgia and arthralgia; fever and weight loss are in the scribd sheet only.
+  * Section 2 Cutaneous (max 3/6) and its 5 items; section 3 Mucous membranes/eyes (max 3/6) and its first 5 items
+    — scribd "Rules for scoring BVAS" sheet.
   * Section 5 Chest: pleural effusion/pleurisy 2/4, infiltrate 2/4, endobronchial involvement 2/4, massive
     haemoptysis/alveolar haemorrhage 4/6, respiratory failure 4/6; section 6 Cardiovascular (max 3/6) and all 6
     items — "Glossary and scoring for BVAS 2003" (yumpu document 53039439, page 2; BVAS 2003 is the draft
     validated as version 3 in Mukhtyar 2009).
-  * Totals: persistent 0-33, new/worse 0-63 (mdapp.co BVAS v3 calculator page) — used only as the bound of the
-    sections whose maxima are not confirmed.
+  * Totals: persistent 0-33, new/worse 0-63 (mdapp.co BVAS v3 calculator page) — used as the bound of the
+    sections whose maxima are not confirmed, and as the check the completed table must meet.
+  * Corroboration only (not counted as a copy of the official table): a third-party French BVAS calculator (a
+    Vue.js component "Vascularite - BVAS" in a public repository) agrees with every value above EXCEPT massive
+    haemoptysis/alveolar haemorrhage and respiratory failure, which it scores 3 persistent (4 above; new/worse 6
+    in both). It is not a faithful copy: its persistent section maxima add up to 35, not the confirmed 33, and it
+    gives creatinine bands 2/4, 3/6, 4/8 and abdominal maxima 6/9.
 
-TODO (BVAS v3 values NOT confirmed against a primary copy; deliberately left ``None``, never guessed):
+Second verification pass (two agreeing copies required for every new cell): no TODO cell below could be filled.
+The stored copies of the full official table (mdapp.co calculator page, scribd 440291786, the NDORMS calculator
+golem.ndorms.ox.ac.uk/calculators/bvas.html, the Oxford BVAS/VDI training manual v8.1 at vdocuments.us, the
+yumpu glossary) are readable only up to their first ~2,000 characters, which end before section 3 item 6 (scribd),
+inside section 1 (mdapp), before any value (NDORMS, training manual, info.5y1 form), or start at chest item 3
+(yumpu page 2). The only copy that shows the TODO cells is the French calculator above, and one copy is not two.
+
+TODO (BVAS v3 values NOT confirmed by two agreeing copies; deliberately left ``None``, never guessed):
   * section 3: conjunctivitis/blepharitis/keratitis, blurred vision, sudden visual loss, uveitis, retinal changes;
   * section 4 ENT: all 5 item values and the section maxima;
-  * section 5 Chest: wheeze, nodules or cavities, and the section maxima;
+  * section 5 Chest: wheeze, nodules or cavities, and the section maxima (and resolve the persistent value of
+    massive haemoptysis and respiratory failure: 4 in the yumpu glossary, 3 in the French calculator);
   * section 7 Abdominal, section 8 Renal, section 9 Nervous system: all item values and the section maxima.
-  The project notes list candidate values for these (UNVERIFIED); a third-party calculator found during
-  verification (a French Vue.js BVAS page) disagreed with them in several cells, so neither was used. Obtain the
-  official NDORMS glossary PDF and fill these cells; until then a BVAS with a present item in one of these cells
-  has no total, only bounds (see ``scores.bvas_v3``).
+  The project notes list candidate values for these (UNVERIFIED); the French calculator disagrees with them in
+  several cells (ENT nasal item, abdominal, creatinine bands, the two chest items above), so neither was used.
+  Obtain the official NDORMS glossary PDF (or a second full copy of the table) and fill these cells; the sums of
+  the section maxima must then be 33 and 63 (tests/disease/test_aav_bvas_values.py checks this). Until then a
+  BVAS with a present (or unanswered) item in one of these cells has no total, only bounds (``scores.bvas_v3``).
 
 "Major" items
 -------------
@@ -103,15 +120,15 @@ class BvasItem(NamedTuple):
 
 
 BVAS_V3_SECTIONS: tuple[BvasSection, ...] = (
-    BvasSection("general", "1. General", 2, 3),
-    BvasSection("cutaneous", "2. Cutaneous", 3, 6),
-    BvasSection("mucous_membranes_eyes", "3. Mucous membranes / eyes", 3, 6),
-    BvasSection("ent", "4. ENT", None, None),
-    BvasSection("chest", "5. Chest", None, None),
-    BvasSection("cardiovascular", "6. Cardiovascular", 3, 6),
-    BvasSection("abdominal", "7. Abdominal", None, None),
-    BvasSection("renal", "8. Renal", None, None),
-    BvasSection("nervous_system", "9. Nervous system", None, None),
+    BvasSection("general", "1. General", 2, 3),  # scribd sheet + mdapp.co table (two copies)
+    BvasSection("cutaneous", "2. Cutaneous", 3, 6),  # scribd sheet
+    BvasSection("mucous_membranes_eyes", "3. Mucous membranes / eyes", 3, 6),  # scribd sheet
+    BvasSection("ent", "4. ENT", None, None),  # TODO: no two copies
+    BvasSection("chest", "5. Chest", None, None),  # TODO: no two copies (on yumpu page 1, not stored)
+    BvasSection("cardiovascular", "6. Cardiovascular", 3, 6),  # yumpu glossary p.2
+    BvasSection("abdominal", "7. Abdominal", None, None),  # TODO: no two copies
+    BvasSection("renal", "8. Renal", None, None),  # TODO: no two copies
+    BvasSection("nervous_system", "9. Nervous system", None, None),  # TODO: no two copies
 )
 
 #: Confirmed totals (mdapp.co BVAS v3 page: "Persistent scores can range from 0 to 33 whilst the New/Worse
@@ -120,18 +137,18 @@ BVAS_V3_MAX_PERSISTENT = 33
 BVAS_V3_MAX_NEW_WORSE = 63
 
 BVAS_V3_ITEMS: tuple[BvasItem, ...] = (
-    # 1. General — confirmed (scribd "Rules for scoring BVAS")
+    # 1. General — scribd "Rules for scoring BVAS" + mdapp.co table opening (maxima, myalgia, arthralgia)
     BvasItem("myalgia", "general", "Myalgia", 1, 1),
     BvasItem("arthralgia_arthritis", "general", "Arthralgia / arthritis", 1, 1),
     BvasItem("fever", "general", "Fever >=38 C (rectal >=38.5 C)", 2, 2),
     BvasItem("weight_loss", "general", "Weight loss >=2 kg", 2, 2),
-    # 2. Cutaneous — confirmed (scribd)
+    # 2. Cutaneous — scribd "Rules for scoring BVAS" (French calculator agrees)
     BvasItem("infarct", "cutaneous", "Infarct", 1, 2),
     BvasItem("purpura", "cutaneous", "Purpura", 1, 2),
     BvasItem("ulcer", "cutaneous", "Ulcer", 1, 4),
     BvasItem("gangrene", "cutaneous", "Gangrene", 2, 6),
     BvasItem("other_skin_vasculitis", "cutaneous", "Other skin vasculitis", 1, 2),
-    # 3. Mucous membranes / eyes — first five confirmed (scribd); the rest TODO
+    # 3. Mucous membranes / eyes — maxima and first five: scribd (French calculator agrees); the rest TODO
     BvasItem("mouth_ulcers_granulomata", "mucous_membranes_eyes", "Mouth ulcers / granulomata", 1, 2),
     BvasItem("genital_ulcers", "mucous_membranes_eyes", "Genital ulcers", 1, 1),
     BvasItem("adnexal_inflammation", "mucous_membranes_eyes", "Adnexal inflammation", 2, 4),
@@ -144,14 +161,16 @@ BVAS_V3_ITEMS: tuple[BvasItem, ...] = (
     BvasItem("uveitis", "mucous_membranes_eyes", "Uveitis", None, None, None),
     BvasItem("retinal_changes", "mucous_membranes_eyes",
              "Retinal changes (vasculitis / thrombosis / exudate / haemorrhage)", None, None, None),
-    # 4. ENT — TODO
+    # 4. ENT — TODO (no copy of the table readable past section 3; French calculator only)
     BvasItem("bloody_nasal_discharge_crusts_ulcers_granulomata", "ent",
              "Bloody nasal discharge / crusts / ulcers / granulomata", None, None, None),
     BvasItem("paranasal_sinus_involvement", "ent", "Paranasal sinus involvement", None, None, None),
     BvasItem("subglottic_stenosis", "ent", "Subglottic stenosis", None, None, None),
     BvasItem("conductive_hearing_loss", "ent", "Conductive hearing loss", None, None, None),
     BvasItem("sensorineural_hearing_loss", "ent", "Sensorineural hearing loss", None, None, None),
-    # 5. Chest — five confirmed (yumpu "Glossary and scoring for BVAS 2003"); wheeze, nodules TODO
+    # 5. Chest — five items: yumpu "Glossary and scoring for BVAS 2003" p.2 (page starts at pleural effusion);
+    # wheeze, nodules and the section maxima TODO. Haemoptysis/respiratory failure persistent 4 is disputed by
+    # the French calculator (3): resolve together with the chest maxima.
     BvasItem("wheeze", "chest", "Wheeze", None, None, None),
     BvasItem("nodules_or_cavities", "chest", "Nodules or cavities", None, None, None),
     BvasItem("pleural_effusion_pleurisy", "chest", "Pleural effusion / pleurisy", 2, 4),
@@ -160,14 +179,14 @@ BVAS_V3_ITEMS: tuple[BvasItem, ...] = (
     BvasItem("massive_haemoptysis_alveolar_haemorrhage", "chest",
              "Massive haemoptysis / alveolar haemorrhage", 4, 6),
     BvasItem("respiratory_failure", "chest", "Respiratory failure", 4, 6),
-    # 6. Cardiovascular — confirmed (yumpu)
+    # 6. Cardiovascular — yumpu glossary p.2 (French calculator agrees)
     BvasItem("loss_of_pulses", "cardiovascular", "Loss of pulses", 1, 4),
     BvasItem("valvular_heart_disease", "cardiovascular", "Valvular heart disease", 2, 4),
     BvasItem("pericarditis", "cardiovascular", "Pericarditis", 1, 3),
     BvasItem("ischaemic_cardiac_pain", "cardiovascular", "Ischaemic cardiac pain", 2, 4),
     BvasItem("cardiomyopathy", "cardiovascular", "Cardiomyopathy", 3, 6),
     BvasItem("congestive_cardiac_failure", "cardiovascular", "Congestive cardiac failure", 3, 6),
-    # 7. Abdominal — TODO
+    # 7. Abdominal — TODO (yumpu p.2 excerpt ends at "7. Ab"; French calculator only)
     BvasItem("peritonitis", "abdominal", "Peritonitis", None, None, None),
     BvasItem("bloody_diarrhoea", "abdominal", "Bloody diarrhoea", None, None, None),
     BvasItem("ischaemic_abdominal_pain", "abdominal", "Ischaemic abdominal pain", None, None, None),
@@ -180,7 +199,7 @@ BVAS_V3_ITEMS: tuple[BvasItem, ...] = (
     BvasItem("creatinine_ge_500", "renal", "Serum creatinine >=500 umol/L", None, None, None, True),
     BvasItem("creatinine_rise", "renal",
              "Rise in serum creatinine >30% or fall in creatinine clearance >25%", None, None, None),
-    # 9. Nervous system — TODO
+    # 9. Nervous system — TODO (French calculator only)
     BvasItem("headache", "nervous_system", "Headache", None, None, None),
     BvasItem("meningitis", "nervous_system", "Meningitis", None, None, None),
     BvasItem("organic_confusion", "nervous_system", "Organic confusion", None, None, None),

@@ -24,19 +24,17 @@ passes its protocol committee's ``major_items`` / ``other_items`` lists.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import ParsedAssessment
+from trialscreen.plugins.helpers import and3, combined_exposure, documented_or_computed, tri, within_text
+from trialscreen.plugins.results import answer, window_param
 from trialscreen.plugins.types import Evidence, ScoreResult, ValueResult
-from trialscreen.rules.model import Window
 
 from trialscreen_aav import criteria, scores
-from trialscreen_aav.criteria import and3
 from trialscreen_aav.items import (
     AAV_2022_THRESHOLD,
     BVAS_V3_ITEM_BY_KEY,
@@ -69,35 +67,6 @@ POSSIBLY_MAJOR_ORGAN_SECTIONS = ["nervous_system", "abdominal", "mucous_membrane
 REQUIRES_CYC_RTX_TOPIC = "aav_requires_cyclophosphamide_or_rituximab"
 
 # -- shared helpers -------------------------------------------------------------------------------------------
-
-
-def window(params: dict[str, Any], key: str = "within") -> Window | None:
-    """A window parameter (``{days: 28}``) as a `Window`, or None."""
-    raw = params.get(key)
-    return None if raw is None else Window.model_validate(raw)
-
-
-def _span(within: Window | None) -> str:
-    return f" within {within.describe()} before screening" if within else ""
-
-
-def _tri(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _answer(value: bool | None, evidence: Iterable[Evidence], missing: Iterable[str] = (), review: str | None = None,
-            note: str | None = None) -> ValueResult:
-    evidence = tuple(evidence)
-    if value is not None:
-        return ValueResult(value=value, evidence=evidence, note=note)
-    if review is not None:
-        return ValueResult(review=review, evidence=evidence, note=note)
-    return ValueResult(missing=tuple(dict.fromkeys(missing)) or ("data to decide this",), evidence=evidence, note=note)
-
-
-def _as_of(ctx: ScreeningContext, day: date) -> ScreeningContext:
-    """The same record seen on another as-of date (what the core predicates would answer on `day`)."""
-    return ScreeningContext(ctx.record, day, ctx.plugins)
 
 
 def _decision(ctx: ScreeningContext, topic: str) -> tuple[bool | None, list[Evidence]]:
@@ -173,10 +142,10 @@ def bvas_value(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     value was verified (sections 4, 7, 8, 9 and parts of 3 and 5 are not); then the bounds are shown and the
     investigator may enter the total from the official form (accepted when within the bounds, and marked).
     """
-    within = window(params)
+    within = window_param(params)
     parsed = ctx.assessment(BVAS, within)
     if parsed is None:
-        return ValueResult(missing=(f"BVAS v3 assessment{_span(within)}",))
+        return ValueResult(missing=(f"BVAS v3 assessment{within_text(within)}",))
     score = _bvas_score(parsed)
     if isinstance(score, ValueResult):
         return score
@@ -191,10 +160,10 @@ def bvas_value(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
 
 
 def _latest_bvas(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[ParsedAssessment | None, ValueResult | None]:
-    within = window(params)
+    within = window_param(params)
     parsed = ctx.assessment(BVAS, within)
     if parsed is None:
-        return None, ValueResult(missing=(f"BVAS v3 assessment{_span(within)}",))
+        return None, ValueResult(missing=(f"BVAS v3 assessment{within_text(within)}",))
     return parsed, None
 
 
@@ -232,7 +201,8 @@ def bvas_major_or_three_other(ctx: ScreeningContext, params: dict[str, Any]) -> 
     if decided is None and counts.unclassified_present and len(counts.present) < 3 and not counts.unanswered:
         return ValueResult(review="BVAS v3 item(s) present whose major status is not known (no verified major-item "
                                   "list): " + ", ".join(counts.unclassified_present), evidence=tuple(evidence))
-    return _answer(decided, evidence, [f"BVAS v3 item: {k} ({parsed.source})" for k in counts.unanswered])
+    return answer(decided, evidence=evidence,
+                  missing=[f"BVAS v3 item: {k} ({parsed.source})" for k in counts.unanswered])
 
 
 def bvas_zero(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -288,10 +258,10 @@ def _fill_2022(ctx: ScreeningContext, items: AavClassificationItems) -> tuple[Aa
 
 def _classification_score(ctx: ScreeningContext, params: dict[str, Any], disease: str,
                           score: Callable[[AavClassificationItems], ScoreResult]) -> ValueResult:
-    within = window(params)
+    within = window_param(params)
     parsed = ctx.assessment(ACR_EULAR_2022, within)
     if parsed is None or parsed.items is None:
-        return ValueResult(missing=(f"2022 ACR/EULAR {disease} classification items{_span(within)}",))
+        return ValueResult(missing=(f"2022 ACR/EULAR {disease} classification items{within_text(within)}",))
     items, extra = _fill_2022(ctx, parsed.items)
     result = score(items)
     shown = result.total if result.total is not None else f"{result.minimum:g}-{result.maximum:g} (incomplete)"
@@ -322,7 +292,7 @@ def mpa_2022_score(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
 def _classified(ctx: ScreeningContext, params: dict[str, Any], disease: str,
                 classify: Callable[[AavClassificationItems], bool | None],
                 score: Callable[[AavClassificationItems], ScoreResult]) -> ValueResult:
-    within = window(params)
+    within = window_param(params)
     documented: list[Evidence] = []
     if params.get("accept_documented", True):
         for i, dx in _aav_diagnoses(ctx):
@@ -347,19 +317,12 @@ def _classified(ctx: ScreeningContext, params: dict[str, Any], disease: str,
         missing = [f"2022 ACR/EULAR item: {m} ({parsed.source})" for m in result.missing]
         if items.entry_small_or_medium_vessel_vasculitis is None:
             missing.insert(0, f"2022 ACR/EULAR entry requirement ({parsed.source}.items.entry_small_or_medium_vessel_vasculitis)")
-        computed = _answer(classify(items), evidence, missing)
-    if computed is not None and computed.value is not None:
-        if computed.value is False and documented:
-            return ValueResult(review=f"2022 ACR/EULAR {disease} classification documented, but the recorded items "
-                                      "do not meet it", evidence=(*documented, *computed.evidence))
-        return computed.model_copy(update={"evidence": (*documented, *computed.evidence)})
-    if documented:
-        return ValueResult(value=True, evidence=(*documented, *(computed.evidence if computed else ())),
-                           note="documented classification")
-    if computed is not None:
-        return computed
-    return ValueResult(missing=(f"2022 ACR/EULAR {disease} items (assessment {ACR_EULAR_2022}{_span(within)}) or a "
-                                "documented classification (diagnoses[].classification)",))
+        computed = answer(classify(items), evidence=evidence, missing=missing)
+    return documented_or_computed(
+        computed, documented, note="documented classification",
+        conflict=f"2022 ACR/EULAR {disease} classification documented, but the recorded items do not meet it",
+        missing=f"2022 ACR/EULAR {disease} items (assessment {ACR_EULAR_2022}{within_text(within)}) or a documented "
+                "classification (diagnoses[].classification)")
 
 
 def gpa_2022(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -432,7 +395,7 @@ def anca_positive(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     history"): any positive result ever (`criteria.anca_positive_ever`); "never positive" cannot be shown from a
     record that does not say its ANCA history is complete, so it stays unknown. ``antigens`` narrows to PR3 or
     MPO. Serologies ``anca_pr3`` / ``anca_mpo`` (detectable = positive, undetectable = negative)."""
-    within = window(params)
+    within = window_param(params)
     antigens = [a.upper() for a in params.get("antigens") or ("PR3", "MPO")]
     if not set(antigens) <= set(ANCA_TESTS):
         raise ValueError(f"antigens must be PR3 and/or MPO, not {antigens}")
@@ -447,9 +410,9 @@ def anca_positive(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
             evidence.append(Evidence(label=ser.test.name, value=ser.result, date=ser.date, source=ser.source))
     if within is None:
         decided = criteria.anca_positive_ever(results, history_complete=False)
-        return _answer(decided, [e for e in evidence if e.value in ("positive", "detectable")] if decided else evidence,
-                       ["a positive anti-PR3 or anti-MPO result (none recorded; the record cannot show the ANCA "
-                        "history is complete)"])
+        shown = [e for e in evidence if e.value in ("positive", "detectable")] if decided else evidence
+        return answer(decided, evidence=shown, missing=["a positive anti-PR3 or anti-MPO result (none recorded; the "
+                                                        "record cannot show the ANCA history is complete)"])
     start = ctx.window_start(within)
     if len(antigens) == 2:
         decided = criteria.anca_positive_current(results, ctx.as_of, (ctx.as_of - start).days)
@@ -457,8 +420,9 @@ def anca_positive(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
         latest = max((r for r in results), key=lambda r: r.date, default=None)
         decided = None if latest is None or latest.result == "indeterminate" else latest.result == "positive"
     tested = {r.antigen for r in results if r.result != "indeterminate"}
-    missing = [f"anti-{a} ANCA{_span(within)}" for a in antigens if a not in tested]
-    return _answer(decided, evidence, missing or [f"a conclusive anti-PR3/anti-MPO result{_span(within)}"])
+    missing = [f"anti-{a} ANCA{within_text(within)}" for a in antigens if a not in tested]
+    return answer(decided, evidence=evidence,
+                  missing=missing or [f"a conclusive anti-PR3/anti-MPO result{within_text(within)}"])
 
 
 # -- protocol 002 relapsed / refractory ----------------------------------------------------------------------
@@ -507,7 +471,7 @@ def _bvas_visits(ctx: ScreeningContext) -> tuple[list[BvasVisit], list[Evidence]
 def _combined_start(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[ValueResult, date | None]:
     months = int(params.get("months", 3))
     classes = list(params.get("immunosuppressant_classes") or IMMUNOSUPPRESSANT_CLASSES)
-    return combined_treatment(ctx, [{"classes": ["glucocorticoid"]}, {"classes": classes}], months,
+    return combined_exposure(ctx, [{"classes": ["glucocorticoid"]}, {"classes": classes}], months,
                               "glucocorticoid combined with an immunosuppressant")
 
 
@@ -557,7 +521,7 @@ def relapsed_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
                 missing += [f"BVAS v3 item on {v.date}: {k}" for k in criteria.bvas_item_counts(v.items).unanswered]
             elif v.bvas_total not in (None, 0):
                 missing.append(f"BVAS v3 items on {v.date} (a total cannot show which items are present)")
-    return _answer(decided, evidence, [*therapy.missing, *missing])
+    return answer(decided, evidence=evidence, missing=[*therapy.missing, *missing])
 
 
 def refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -581,51 +545,7 @@ def refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
     if decided is None and start is not None:
         extra.append(f"a BVAS v3 assessment after 3 months of treatment (from "
                      f"{criteria.add_months(start, int(params.get('months', 3)))})")
-    return _answer(decided, evidence, [*therapy.missing, *missing, *extra])
-
-
-def _candidate_days(ctx: ScreeningContext, queries: Sequence[dict[str, Any]], months: int) -> list[tuple[date, date | None]]:
-    """Days on which a period of `months` of combined treatment can first be complete: each course start +
-    `months` (with that start) and each course end, up to the as-of date."""
-    days: dict[date, date | None] = {ctx.as_of: None}
-    for q in queries:
-        matched, _ = ctx.exposures(names=q.get("names") or (), classes=q.get("classes") or ())
-        for exp in matched:
-            start = exp.medication.start_date
-            if start is not None:
-                reached = start + relativedelta(months=months)
-                if reached <= ctx.as_of and days.get(reached) is None:
-                    days[reached] = start
-            end = ctx.last_exposure(exp)
-            if end is not None and end <= ctx.as_of:
-                days.setdefault(end, None)
-    return sorted(days.items())
-
-
-def combined_treatment(ctx: ScreeningContext, queries: Sequence[dict[str, Any]], months: int,
-                       what: str) -> tuple[ValueResult, date | None]:
-    """Every query's drugs taken together, each continuously, over the same `months` calendar months: (answer,
-    start of the earliest such period), through ``core.exposure_duration_at_least`` as of each candidate day with
-    ``within: {months}``. Unknown dates or an incomplete history make it unknown, as the core decides."""
-    unknown: list[str] = []
-    for day, origin in _candidate_days(ctx, queries, months):
-        sub = _as_of(ctx, day)
-        results = [sub.value("core.exposure_duration_at_least", {**q, "months": months, "within": {"months": months}})
-                   for q in queries]
-        if all(r.value is True for r in results):
-            start = origin or (day - relativedelta(months=months))
-            return ValueResult(value=True, evidence=(
-                Evidence(label=f"{what} for {months} months", value=f"{start} → {day}",
-                         source="core.exposure_duration_at_least"),
-                *(ev for r in results for ev in r.evidence))), start
-        if any(r.value is False for r in results):
-            continue
-        unknown.extend(m for r in results for m in r.missing)
-    if unknown:
-        return ValueResult(missing=tuple(dict.fromkeys(unknown))), None
-    return ValueResult(value=False, evidence=(Evidence(label=f"{what} for {months} months",
-                                                       value="no such period in the medication history",
-                                                       source="medications"),)), None
+    return answer(decided, evidence=evidence, missing=[*therapy.missing, *missing, *extra])
 
 
 # -- protocol 001 ---------------------------------------------------------------------------------------------
@@ -640,7 +560,7 @@ def _requires_cyc_rtx(ctx: ScreeningContext, params: dict[str, Any], base: bool 
     if decided is None and base is True:
         return ValueResult(review=f"{what}: whether it requires cyclophosphamide or rituximab is the investigator's "
                                   f"call (record decision '{topic}')", evidence=tuple(evidence))
-    return _answer(decided, evidence, missing)
+    return answer(decided, evidence=evidence, missing=missing)
 
 
 def relapsed_refractory_requiring_cyc_rtx_p001(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -658,7 +578,7 @@ def relapsed_refractory_requiring_cyc_rtx_p001(ctx: ScreeningContext, params: di
                                                          "outcomes": ["relapse", "failure"]})
     evidence = [Evidence(label="course ended in relapse or failure", value=course.value,
                          source="core.distinct_agents_at_least"), *course.evidence]
-    return _requires_cyc_rtx(ctx, params, _tri(course.value), evidence, list(course.missing), "relapsed/refractory AAV")
+    return _requires_cyc_rtx(ctx, params, tri(course.value), evidence, list(course.missing), "relapsed/refractory AAV")
 
 
 def major_organ_induction_p001(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:

@@ -8,35 +8,15 @@ not in our verified notes; the caller chooses the VTE / arterial-thrombosis item
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from trialscreen.logic import Outcome, all_of, any_of
+from trialscreen.plugins.helpers import add_months, and3, or3
 
 from trialscreen_aps.items import APS2023_CRITERIA, Aps2023Items, Sydney2006Items
-
-_TO_OUTCOME = {True: Outcome.MET, False: Outcome.NOT_MET, None: Outcome.UNKNOWN}
-_FROM_OUTCOME = {Outcome.MET: True, Outcome.NOT_MET: False, Outcome.UNKNOWN: None, Outcome.REVIEW: None}
-
-
-def _and(*values: bool | None) -> bool | None:
-    return _FROM_OUTCOME[all_of(_TO_OUTCOME[v] for v in values)]
-
-
-def _or(*values: bool | None) -> bool | None:
-    return _FROM_OUTCOME[any_of(_TO_OUTCOME[v] for v in values)]
-
-
-def _add_months(day: date, months: int) -> date:
-    """`day` plus/minus whole calendar months, clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -108,14 +88,14 @@ def aps_acr_eular_2023(items: Aps2023Items) -> ApsClassificationResult:
 
     clinical_min, clinical_max = side(True)
     lab_min, lab_max = side(False)
-    has_clinical = _or(*(getattr(items, n) for n, (_, _, c) in APS2023_CRITERIA.items() if c))
-    entry = _and(has_clinical, items.apl_positive_within_3_years)
+    has_clinical = or3(*(getattr(items, n) for n, (_, _, c) in APS2023_CRITERIA.items() if c))
+    entry = and3(has_clinical, items.apl_positive_within_3_years)
 
     missing = [name for name, (domain, weight, _) in APS2023_CRITERIA.items()
                if getattr(items, name) is None and weight > domains.get(domain, ("", 0))[1]]
     if items.apl_positive_within_3_years is None:
         missing.insert(0, "apl_positive_within_3_years")
-    classified = _and(entry,
+    classified = and3(entry,
                       _at_least(clinical_min, clinical_max, APS2023_CLINICAL_THRESHOLD),
                       _at_least(lab_min, lab_max, APS2023_LABORATORY_THRESHOLD))
     return ApsClassificationResult(
@@ -166,9 +146,9 @@ def sydney_2006(items: Sydney2006Items) -> bool | None:
     Source: Miyakis S et al. J Thromb Haemost 2006;4:295-306; the criteria, the 12-week persistence and the
     <12 weeks / >5 years rule verified on the empendium criteria table (adapted from JTH 2006) and notes 07_aps.md.
     """
-    return _and(
-        _or(items.vascular_thrombosis, items.pregnancy_morbidity),
-        _or(items.lupus_anticoagulant_persistent, items.anticardiolipin_medium_high_persistent,
+    return and3(
+        or3(items.vascular_thrombosis, items.pregnancy_morbidity),
+        or3(items.lupus_anticoagulant_persistent, items.anticardiolipin_medium_high_persistent,
             items.anti_b2gpi_persistent),
         items.apl_clinical_interval_acceptable,
     )
@@ -242,7 +222,7 @@ def non_criteria_manifestation_p002(manifestations: Mapping[str, bool | None]) -
     if unknown:
         raise ValueError(f"unknown non-criteria manifestation(s) {sorted(unknown)}; "
                          f"expected {list(P002_NON_CRITERIA_MANIFESTATIONS)}")
-    return _or(*(manifestations.get(name) for name in P002_NON_CRITERIA_MANIFESTATIONS))
+    return or3(*(manifestations.get(name) for name in P002_NON_CRITERIA_MANIFESTATIONS))
 
 
 def catastrophic_aps_within(episode_dates: Sequence[date] | None, as_of: date, months: int = 3) -> bool | None:
@@ -257,7 +237,7 @@ def catastrophic_aps_within(episode_dates: Sequence[date] | None, as_of: date, m
         return None
     if months < 0:
         raise ValueError("months must not be negative")
-    start = _add_months(as_of, -months)
+    start = add_months(as_of, -months)
     return any(start <= day <= as_of for day in episode_dates)
 
 

@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import ParsedAssessment
+from trialscreen.plugins.helpers import within_text
 from trialscreen.plugins.results import answer, window_param
 from trialscreen.plugins.types import Evidence, ValueResult
 from trialscreen.rules.model import Window
@@ -57,10 +58,6 @@ def _documented(ctx: ScreeningContext, accepted: Sequence[str]) -> list[Evidence
     return found
 
 
-def _span(window: Window | None) -> str:
-    return f" within {window.describe()} before screening" if window else ""
-
-
 def _assessment_evidence(parsed: ParsedAssessment, label: str, value: Any) -> Evidence:
     return Evidence(label=label, value=value, date=parsed.assessment.date, source=parsed.source)
 
@@ -86,8 +83,8 @@ def _classification(ctx: ScreeningContext, params: dict[str, Any], *, name: str,
                                       f"({parsed.source}, not classified)", evidence=tuple(evidence))
         return ValueResult(value=True, evidence=tuple(evidence))
     if parsed is None:
-        return ValueResult(missing=(f"{name} classification: a criteria assessment ({instrument}){_span(window)} or a "
-                                    "documented classification (diagnoses[].classification)",))
+        return ValueResult(missing=(f"{name} classification: a criteria assessment ({instrument}){within_text(window)} "
+                                    "or a documented classification (diagnoses[].classification)",))
     return answer(computed, evidence=evidence, missing=missing)
 
 
@@ -202,7 +199,8 @@ def non_criteria_manifestation_p002(ctx: ScreeningContext, params: dict[str, Any
     window = window_param(params)
     parsed = ctx.assessment(NON_CRITERIA, window)
     if parsed is None:
-        return ValueResult(missing=(f"APS non-criteria manifestations assessment ({NON_CRITERIA}){_span(window)}",))
+        return ValueResult(
+            missing=(f"APS non-criteria manifestations assessment ({NON_CRITERIA}){within_text(window)}",))
     if not isinstance(parsed.items, NonCriteriaManifestationsP002):
         return ValueResult(missing=(f"non-criteria manifestation answers ({parsed.source} has none)",))
     answers = parsed.items.model_dump()

@@ -29,6 +29,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from trialscreen.plugins.helpers import and3, or3
 from trialscreen.plugins.types import ScoreResult
 
 from .items import (
@@ -71,22 +72,6 @@ __all__ = [
     "p004_iim_excluded",
     "p004_mmt8_ok",
 ]
-
-
-def _and3(*values: bool | None) -> bool | None:
-    if any(v is False for v in values):
-        return False
-    if all(v is True for v in values):
-        return True
-    return None
-
-
-def _or3(*values: bool | None) -> bool | None:
-    if any(v is True for v in values):
-        return True
-    if values and all(v is False for v in values):
-        return False
-    return None
 
 
 def _dec(x: float | Decimal) -> Decimal:
@@ -134,9 +119,9 @@ def iim_2017_skin_or_biopsy_requirement(items: Iim2017Items, with_biopsy: bool) 
     'Heliotrope rash', 'Gottron's papules' or 'Gottron's signs' are not present, then muscle biopsy features
     should be present to classify a patient as an IIM case"."""
     values = items.model_dump()
-    skin = _or3(*(values[k] for k in DM_SKIN_ITEMS))
-    biopsy = _or3(*(values[k] for k in BIOPSY_ITEMS)) if with_biopsy else False
-    return _or3(skin, biopsy)
+    skin = or3(*(values[k] for k in DM_SKIN_ITEMS))
+    biopsy = or3(*(values[k] for k in BIOPSY_ITEMS)) if with_biopsy else False
+    return or3(skin, biopsy)
 
 
 def _at_least_category(items: Iim2017Items, with_biopsy: bool | None, minimum: tuple[Decimal, Decimal]) -> bool | None:
@@ -145,7 +130,7 @@ def _at_least_category(items: Iim2017Items, with_biopsy: bool | None, minimum: t
         return None
     result = iim_2017_score(items, biopsy)
     reached = result.at_least(float(minimum[1 if biopsy else 0]))
-    return _and3(reached, iim_2017_skin_or_biopsy_requirement(items, biopsy))
+    return and3(reached, iim_2017_skin_or_biopsy_requirement(items, biopsy))
 
 
 def iim_2017_probable_or_definite(items: Iim2017Items, with_biopsy: bool | None = None) -> bool | None:
@@ -175,13 +160,13 @@ def iim_2017_subgroup(items: Iim2017Items) -> Iim2017Subgroup | None:
     age = items.age_at_onset_years
     if age is None:
         return None
-    skin = _or3(*(values[k] for k in DM_SKIN_ITEMS))
+    skin = or3(*(values[k] for k in DM_SKIN_ITEMS))
     if age < 18:
         if skin is None:
             return None
         return Iim2017Subgroup.JDM if skin else Iim2017Subgroup.JUVENILE_OTHER
     if skin is True:
-        weakness = _or3(*(values[k] for k in WEAKNESS_ITEMS))
+        weakness = or3(*(values[k] for k in WEAKNESS_ITEMS))
         if weakness is None:
             return None
         return Iim2017Subgroup.DM if weakness else Iim2017Subgroup.ADM
@@ -189,7 +174,7 @@ def iim_2017_subgroup(items: Iim2017Items) -> Iim2017Subgroup | None:
         return None
     no_response = None if items.response_to_immunosuppressive_treatment is None \
         else not items.response_to_immunosuppressive_treatment
-    ibm = _or3(_and3(items.finger_flexor_weakness, no_response), items.biopsy_rimmed_vacuoles)
+    ibm = or3(and3(items.finger_flexor_weakness, no_response), items.biopsy_rimmed_vacuoles)
     if ibm is None:
         return None
     return Iim2017Subgroup.IBM if ibm else Iim2017Subgroup.PM
@@ -361,7 +346,7 @@ def core_set_at_least(
 
 def _adequate(exposure: TherapyExposure, min_days: int) -> bool | None:
     long_enough = None if exposure.days is None else exposure.days > min_days
-    return _or3(long_enough, exposure.intolerant)
+    return or3(long_enough, exposure.intolerant)
 
 
 def mda5_dm_refractory(
@@ -402,10 +387,10 @@ def combine_mda5_dm_refractory(
     ``permissive`` = active MDA5+ DM AND any one of the three adequate."""
     if reading not in ("conservative", "permissive"):
         raise ValueError(f"reading must be conservative or permissive, not {reading!r}")
-    base = _and3(mda5_positive, dermatomyositis, active_disease)
+    base = and3(mda5_positive, dermatomyositis, active_disease)
     if reading == "conservative":
-        return _and3(base, glucocorticoid_adequate, _or3(immunosuppressant_adequate, ivig_or_cyclophosphamide_adequate))
-    return _and3(base, _or3(glucocorticoid_adequate, immunosuppressant_adequate, ivig_or_cyclophosphamide_adequate))
+        return and3(base, glucocorticoid_adequate, or3(immunosuppressant_adequate, ivig_or_cyclophosphamide_adequate))
+    return and3(base, or3(glucocorticoid_adequate, immunosuppressant_adequate, ivig_or_cyclophosphamide_adequate))
 
 
 # ---------------------------------------------------------------------------
@@ -452,4 +437,4 @@ def p004_iim_excluded(
 ) -> bool | None:
     """Protocol 004 IIM exclusions: drug-induced myositis, inclusion body myositis, tumour-associated myositis
     (any one excludes)."""
-    return _or3(drug_induced_myositis, inclusion_body_myositis, cancer_associated)
+    return or3(drug_induced_myositis, inclusion_body_myositis, cancer_associated)

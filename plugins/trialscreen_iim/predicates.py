@@ -28,6 +28,19 @@ from dateutil.relativedelta import relativedelta
 
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import ParsedAssessment
+from trialscreen.plugins.helpers import (
+    and3,
+    assessment_score,
+    assessment_score_evidence,
+    combined_exposure,
+    documented_or_computed,
+    history_events,
+    or3,
+    serology_status,
+    tri,
+    within_text,
+)
+from trialscreen.plugins.results import answer, window_param
 from trialscreen.plugins.types import Evidence, ScoreResult, ValueResult
 from trialscreen.rules.model import Window
 
@@ -85,73 +98,13 @@ P001_IVIG_CYCLOPHOSPHAMIDE = {"names": ["intravenous immunoglobulin", "cyclophos
 # -- shared helpers -------------------------------------------------------------------------------------------
 
 
-def window(params: dict[str, Any], key: str = "within") -> Window | None:
-    """A window parameter (``{days: 28}``) as a `Window`, or None."""
-    raw = params.get(key)
-    return None if raw is None else Window.model_validate(raw)
-
-
-def _span(within: Window | None) -> str:
-    return f" within {within.describe()} before screening" if within else ""
-
-
-def _tri(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _answer(value: bool | None, evidence: Iterable[Evidence], missing: Iterable[str] = (), review: str | None = None,
-            note: str | None = None) -> ValueResult:
-    evidence = tuple(evidence)
-    if value is not None:
-        return ValueResult(value=value, evidence=evidence, note=note)
-    if review is not None:
-        return ValueResult(review=review, evidence=evidence, note=note)
-    return ValueResult(missing=tuple(dict.fromkeys(missing)) or ("data to decide this",), evidence=evidence, note=note)
-
-
-def _as_of(ctx: ScreeningContext, day: date) -> ScreeningContext:
-    """The same record seen on another as-of date (what the core predicates would answer on `day`)."""
-    return ScreeningContext(ctx.record, day, ctx.plugins)
-
-
-def _score_of(parsed: ParsedAssessment, score: Callable[[Any], ScoreResult], name: str,
-              instrument: str) -> ScoreResult | ValueResult:
-    """The assessment's score: from its items; a total entered without items is accepted and marked; a total
-    entered beside incomplete items is used when the items allow it, and reviewed when they do not."""
-    total = parsed.assessment.total
-    if parsed.items is None:
-        if total is None:
-            return ValueResult(missing=(f"{name} items or total ({parsed.source})",))
-        return ScoreResult(instrument=instrument, total=total, minimum=total, maximum=total, total_entered=True,
-                           note="total entered without items")
-    result = score(parsed.items)
-    if total is None or result.complete:
-        if total is not None and total != result.total:
-            return result.model_copy(update={"note": f"entered total {total:g} differs from the item sum "
-                                                     f"{result.total:g}; the item sum is used"})
-        return result
-    if result.minimum <= total <= result.maximum:
-        return ScoreResult(instrument=instrument, total=total, minimum=total, maximum=total, total_entered=True,
-                           contributing=result.contributing, note="total entered; items incomplete")
-    return ValueResult(review=f"entered {name} total {total:g} is outside what the recorded items allow "
-                              f"({result.minimum:g}-{result.maximum:g}) ({parsed.source})")
-
-
-def _score_evidence(score: ScoreResult, parsed: ParsedAssessment, label: str) -> tuple[Evidence, ...]:
-    shown = score.total if score.total is not None else f"{score.minimum:g}-{score.maximum:g} (incomplete)"
-    head = Evidence(label=label + (" (total entered)" if score.total_entered else ""), value=shown,
-                    date=parsed.assessment.date, source=parsed.source)
-    return (head, *(Evidence(label=f"  {i.label or i.item}", value=i.points, source=parsed.source)
-                    for i in score.contributing))
-
-
 def _latest_score(ctx: ScreeningContext, params: dict[str, Any], instrument: str, score: Callable[[Any], ScoreResult],
                   name: str) -> tuple[ScoreResult | None, ParsedAssessment | None, ValueResult | None]:
-    within = window(params)
+    within = window_param(params)
     parsed = ctx.assessment(instrument, within)
     if parsed is None:
-        return None, None, ValueResult(missing=(f"{name} assessment{_span(within)}",))
-    result = _score_of(parsed, score, name, instrument)
+        return None, None, ValueResult(missing=(f"{name} assessment{within_text(within)}",))
+    result = assessment_score(parsed, score, name, instrument)
     if isinstance(result, ValueResult):
         return None, parsed, result
     return result, parsed, None
@@ -162,7 +115,7 @@ def _score_value(ctx: ScreeningContext, params: dict[str, Any], instrument: str,
     result, parsed, early = _latest_score(ctx, params, instrument, score, name)
     if early is not None:
         return early
-    evidence = _score_evidence(result, parsed, name)
+    evidence = assessment_score_evidence(result, parsed, name)
     if result.total is None:
         return ValueResult(missing=tuple(f"{name} item: {m} ({parsed.source})" for m in result.missing) or
                            (f"{name} total ({parsed.source})",), evidence=evidence, note=result.note)
@@ -172,18 +125,6 @@ def _score_value(ctx: ScreeningContext, params: dict[str, Any], instrument: str,
 
 def _iim_diagnoses(ctx: ScreeningContext) -> list[tuple[int, Any]]:
     return [(i, dx) for i, dx in enumerate(ctx.patient.diagnoses) if dx.indication == INDICATION]
-
-
-def serology_status(ctx: ScreeningContext, test_id: str, within: Window | None = None) -> tuple[bool | None, Evidence | None]:
-    """Ever positive (in ``within``) -> True; else the latest negative -> False; else None."""
-    results = [s for s in ctx.record.serologies.get(test_id, []) if ctx.in_window(s.date, within)]
-    for ser in reversed(results):
-        if ser.result in ("positive", "detectable"):
-            return True, Evidence(label=ser.test.name, value=ser.result, date=ser.date, source=ser.source)
-    for ser in reversed(results):
-        if ser.result in ("negative", "undetectable"):
-            return False, Evidence(label=ser.test.name, value=ser.result, date=ser.date, source=ser.source)
-    return None, None
 
 
 # -- 2017 EULAR/ACR classification ------------------------------------------------------------------------------
@@ -223,7 +164,7 @@ def _fill_2017(ctx: ScreeningContext, items: Iim2017Items) -> tuple[Iim2017Items
 
 
 def _iim_2017_items(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[Iim2017Items | None, ParsedAssessment | None, list[Evidence]]:
-    parsed = ctx.assessment(IIM_2017, window(params))
+    parsed = ctx.assessment(IIM_2017, window_param(params))
     if parsed is None or parsed.items is None:
         return None, parsed, []
     items, extra = _fill_2017(ctx, parsed.items)
@@ -238,10 +179,10 @@ def eular_acr_2017_score(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     Lundberg IE, Tjärnlund A, Bottai M, et al. Ann Rheum Dis 2017;76:1955-64 / Arthritis Rheumatol
     2017;69:2271-82. Points: `trialscreen_iim.scores.iim_2017_score`.
     """
-    within = window(params)
+    within = window_param(params)
     items, parsed, extra = _iim_2017_items(ctx, params)
     if parsed is None:
-        return ValueResult(missing=(f"2017 EULAR/ACR IIM classification items{_span(within)}",))
+        return ValueResult(missing=(f"2017 EULAR/ACR IIM classification items{within_text(within)}",))
     if items is None:
         return ValueResult(missing=(f"2017 EULAR/ACR IIM classification items ({parsed.source}: a total alone "
                                     "does not say which biopsy model it uses)",))
@@ -249,7 +190,7 @@ def eular_acr_2017_score(ctx: ScreeningContext, params: dict[str, Any]) -> Value
         return ValueResult(missing=(f"whether a muscle biopsy was performed ({parsed.source}.items.muscle_biopsy_performed)",),
                            evidence=tuple(extra))
     score = scores.iim_2017_score(items, items.muscle_biopsy_performed)
-    evidence = (*_score_evidence(score, parsed, f"2017 EULAR/ACR IIM score ({score.note})"), *extra)
+    evidence = (*assessment_score_evidence(score, parsed, f"2017 EULAR/ACR IIM score ({score.note})"), *extra)
     if score.total is None:
         return ValueResult(missing=tuple(f"2017 EULAR/ACR item: {m} ({parsed.source})" for m in score.missing),
                            evidence=evidence)
@@ -277,7 +218,7 @@ def eular_acr_2017(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     minimum = int(params.get("min_probability", 55))
     if minimum not in (55, 90):
         raise ValueError(f"min_probability must be 55 or 90 (the published cut-offs encoded), not {minimum}")
-    within = window(params)
+    within = window_param(params)
     documented = []
     if params.get("accept_documented", True) and minimum == 55:
         documented = [Evidence(label=f"documented classification: {label}", value=True,
@@ -296,26 +237,19 @@ def eular_acr_2017(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
             score = scores.iim_2017_score(items, items.muscle_biopsy_performed)
             column = 1 if items.muscle_biopsy_performed else 0
             cut = {55: IIM_2017_PROBABLE_MIN, 90: IIM_2017_DEFINITE_MIN}[minimum][column]
-            evidence = [*_score_evidence(score, parsed, f"2017 EULAR/ACR IIM score ({score.note})"),
+            evidence = [*assessment_score_evidence(score, parsed, f"2017 EULAR/ACR IIM score ({score.note})"),
                         Evidence(label=f"published cut-off for probability ≥{minimum}%", value=float(cut),
                                  source="Lundberg 2017"), *extra]
             missing += [f"2017 EULAR/ACR item: {m} ({parsed.source})" for m in score.missing]
             skin = criteria.iim_2017_skin_or_biopsy_requirement(items, items.muscle_biopsy_performed)
             evidence.append(Evidence(label="DM skin sign or muscle-biopsy feature present (calculator rule)", value=skin))
-        computed = _answer(decided, evidence, missing,
-                           note="published score cut-offs; logistic intercepts not verified")
-    if computed is not None and computed.value is not None:
-        if computed.value is False and documented:
-            return ValueResult(review="2017 EULAR/ACR classification documented, but the recorded items do not meet "
-                                      f"probability ≥{minimum}%", evidence=(*documented, *computed.evidence))
-        return computed.model_copy(update={"evidence": (*documented, *computed.evidence)})
-    if documented:
-        return ValueResult(value=True, evidence=(*documented, *(computed.evidence if computed else ())),
-                           note="documented classification (the minimum to classify, probability ≥55%)")
-    if computed is not None:
-        return computed
-    return ValueResult(missing=(f"2017 EULAR/ACR IIM classification items (assessment {IIM_2017}{_span(within)})"
-                                + (" or a documented classification" if minimum == 55 else ""),))
+        computed = answer(decided, evidence=evidence, missing=missing,
+                          note="published score cut-offs; logistic intercepts not verified")
+    return documented_or_computed(
+        computed, documented, note="documented classification (the minimum to classify, probability ≥55%)",
+        conflict=f"2017 EULAR/ACR classification documented, but the recorded items do not meet probability ≥{minimum}%",
+        missing=f"2017 EULAR/ACR IIM classification items (assessment {IIM_2017}{within_text(within)})"
+                + (" or a documented classification" if minimum == 55 else ""))
 
 
 # -- subgroup -------------------------------------------------------------------------------------------------
@@ -449,7 +383,7 @@ def mmt8_below(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     result, parsed, early = _latest_score(ctx, params, MMT8, scores.mmt8, "MMT-8")
     if early is not None:
         return early
-    evidence = _score_evidence(result, parsed, "MMT-8")
+    evidence = assessment_score_evidence(result, parsed, "MMT-8")
     low, high = Decimal(repr(float(result.minimum))), Decimal(repr(float(result.maximum)))
     t = Decimal(repr(threshold))
     if (high <= t) if inclusive else (high < t):
@@ -476,14 +410,14 @@ _GLOBALS = {"patient_global_activity_vas": "Patient global activity VAS",
 
 def _global_value(field: str) -> Callable[[ScreeningContext, dict[str, Any]], ValueResult]:
     def compute(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
-        within = window(params)
+        within = window_param(params)
         for parsed in reversed(ctx.assessments(GLOBAL_ACTIVITY, within)):
             value = getattr(parsed.items, field, None) if parsed.items is not None else None
             if value is not None:
                 return ValueResult(value=value, unit="cm", evidence=(Evidence(
                     label=_GLOBALS[field], value=value, unit="cm (0-10)", date=parsed.assessment.date,
                     source=f"{parsed.source}.items.{field}"),))
-        return ValueResult(missing=(f"{_GLOBALS[field]} (assessment {GLOBAL_ACTIVITY}){_span(within)}",))
+        return ValueResult(missing=(f"{_GLOBALS[field]} (assessment {GLOBAL_ACTIVITY}){within_text(within)}",))
 
     compute.__doc__ = (f"{_GLOBALS[field]} (0-10 cm) from the latest ``iim.global_activity`` assessment in ``within``"
                        " that rates it. IMACS core set measure: Miller FW et al. Rheumatology 2001;40:1262-73.")
@@ -500,7 +434,7 @@ def _enzymes(ctx: ScreeningContext, tests: Sequence[str], within: Window | None)
     for test in tests:
         obs = ctx.observation(test, within)
         if obs is None:
-            missing.append(f"{ctx.plugins.observation_tests[test].name}{_span(within)}")
+            missing.append(f"{ctx.plugins.observation_tests[test].name}{within_text(within)}")
             continue
         evidence.append(ctx.evidence_of(obs))
         if obs.ref_high is None or obs.ref_high <= 0:
@@ -517,7 +451,7 @@ def muscle_enzyme_max_x_uln(ctx: ScreeningContext, params: dict[str, Any]) -> Va
 
     IMACS core set: Miller FW et al. Rheumatology 2001;40:1262-73.
     """
-    within = window(params)
+    within = window_param(params)
     tests = list(params.get("enzymes") or ENZYME_TESTS)
     results, evidence, missing = _enzymes(ctx, tests, within)
     if missing:
@@ -538,7 +472,7 @@ def core_set_abnormal(ctx: ScreeningContext, params: dict[str, Any]) -> ValueRes
     measures). `criteria.abnormal_core_set_count` (decided from the count bounds: an unmeasured measure counts
     as possibly abnormal). "No enzyme >1.5 × ULN" needs every enzyme of ``enzymes`` measured with a ULN.
     """
-    within = window(params)
+    within = window_param(params)
     evidence: list[Evidence] = []
     missing: list[str] = []
     globals_ = {}
@@ -549,7 +483,7 @@ def core_set_abnormal(ctx: ScreeningContext, params: dict[str, Any]) -> ValueRes
         missing += r.missing
     haq, haq_parsed, haq_early = _latest_score(ctx, params, HAQ_DI, scores.haq_di, "HAQ-DI")
     if haq is not None:
-        evidence += _score_evidence(haq, haq_parsed, "HAQ-DI")
+        evidence += assessment_score_evidence(haq, haq_parsed, "HAQ-DI")
         if haq.total is None:
             missing += [f"HAQ-DI category: {m}" for m in haq.missing]
     elif haq_early is not None:
@@ -574,7 +508,7 @@ def core_set_abnormal(ctx: ScreeningContext, params: dict[str, Any]) -> ValueRes
     decided = count.at_least(int(params.get("count", 2)))
     evidence.append(Evidence(label="abnormal core set measures", value=f"{count.minimum}-{count.maximum}",
                              source="iim.core_set_abnormal"))
-    return _answer(decided, evidence, missing)
+    return answer(decided, evidence=evidence, missing=missing)
 
 
 # -- antibodies -----------------------------------------------------------------------------------------------
@@ -586,7 +520,7 @@ def myositis_antibody_positive(ctx: ScreeningContext, params: dict[str, Any]) ->
     time). Not positive only when every one of them was tested negative (pass the site's panel as
     ``antibodies``). `criteria.myositis_antibody_positive`; the antibody list follows the items module.
     """
-    within = window(params)
+    within = window_param(params)
     tests = list(params.get("antibodies") or ANTIBODY_TESTS.values())
     unknown = [t for t in tests if t not in ANTIBODY_BY_TEST]
     if unknown:
@@ -597,57 +531,13 @@ def myositis_antibody_positive(ctx: ScreeningContext, params: dict[str, Any]) ->
         tested = {e.label for e in evidence}
         untested = [ctx.plugins.observation_tests[ANTIBODY_TESTS[a]].name for a in wanted
                     if ctx.plugins.observation_tests[ANTIBODY_TESTS[a]].name not in tested]
-        return ValueResult(missing=tuple(f"{name}{_span(within)}" for name in untested) or
+        return ValueResult(missing=tuple(f"{name}{within_text(within)}" for name in untested) or
                            ("a conclusive myositis antibody result",), evidence=tuple(evidence))
     shown = [e for e in evidence if e.value in ("positive", "detectable")] if state else evidence
     return ValueResult(value=state, evidence=tuple(shown))
 
 
 # -- refractoriness -------------------------------------------------------------------------------------------
-
-
-def _candidate_days(ctx: ScreeningContext, queries: Sequence[dict[str, Any]], months: int) -> list[tuple[date, date | None]]:
-    """Days on which a period of `months` of combined treatment can first be complete: each course start +
-    `months` (with that start) and each course end, up to the as-of date."""
-    days: dict[date, date | None] = {ctx.as_of: None}
-    for q in queries:
-        matched, _ = ctx.exposures(names=q.get("names") or (), classes=q.get("classes") or ())
-        for exp in matched:
-            start = exp.medication.start_date
-            if start is not None:
-                reached = start + relativedelta(months=months)
-                if reached <= ctx.as_of and days.get(reached) is None:
-                    days[reached] = start
-            end = ctx.last_exposure(exp)
-            if end is not None and end <= ctx.as_of:
-                days.setdefault(end, None)
-    return sorted(days.items())
-
-
-def combined_treatment(ctx: ScreeningContext, queries: Sequence[dict[str, Any]], months: int,
-                       what: str) -> tuple[ValueResult, date | None]:
-    """Every query's drugs taken together, each continuously, over the same `months` calendar months: (answer,
-    start of that period), through ``core.exposure_duration_at_least`` as of each candidate day with
-    ``within: {months}``. Unknown dates or an incomplete history make it unknown, as the core decides."""
-    unknown: list[str] = []
-    for day, origin in _candidate_days(ctx, queries, months):
-        sub = _as_of(ctx, day)
-        results = [sub.value("core.exposure_duration_at_least", {**q, "months": months, "within": {"months": months}})
-                   for q in queries]
-        if all(r.value is True for r in results):
-            start = origin or (day - relativedelta(months=months))
-            return ValueResult(value=True, evidence=(
-                Evidence(label=f"{what} for {months} months", value=f"{start} → {day}",
-                         source="core.exposure_duration_at_least"),
-                *(ev for r in results for ev in r.evidence))), start
-        if any(r.value is False for r in results):
-            continue
-        unknown.extend(m for r in results for m in r.missing)
-    if unknown:
-        return ValueResult(missing=tuple(dict.fromkeys(unknown))), None
-    return ValueResult(value=False, evidence=(Evidence(label=f"{what} for {months} months",
-                                                       value="no such period in the medication history",
-                                                       source="medications"),)), None
 
 
 def refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -665,14 +555,14 @@ def refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
     months = int(params.get("months", 3))
     classes = list(params.get("immunosuppressant_classes") or IMMUNOSUPPRESSANT_CLASSES)
     outcomes = list(params.get("outcomes") or ["failure", "intolerance"])
-    therapy, _ = combined_treatment(ctx, [{"classes": ["glucocorticoid"]}, {"classes": classes}], months,
+    therapy, _ = combined_exposure(ctx, [{"classes": ["glucocorticoid"]}, {"classes": classes}], months,
                                     "glucocorticoid combined with an immunosuppressant")
     failed = ctx.value("core.distinct_agents_at_least", {"classes": classes, "count": 1, "outcomes": outcomes})
-    decided = criteria._and3(_tri(therapy.value), _tri(failed.value))
+    decided = and3(tri(therapy.value), tri(failed.value))
     evidence = [*therapy.evidence,
                 Evidence(label=f"immunosuppressant course with outcome {' or '.join(outcomes)}", value=failed.value,
                          source="core.distinct_agents_at_least"), *failed.evidence]
-    return _answer(decided, evidence, [*therapy.missing, *failed.missing],
+    return answer(decided, evidence=evidence, missing=[*therapy.missing, *failed.missing],
                    note="doses not checked against 'known effective doses'")
 
 
@@ -680,7 +570,7 @@ def _adequate(ctx: ScreeningContext, query: dict[str, Any], min_days: int, what:
     """A therapy given for more than `min_days` days (continuously) or not tolerated."""
     long = ctx.value("core.exposure_duration_at_least", {**query, "days": min_days + 1})
     intolerant = ctx.value("core.distinct_agents_at_least", {**query, "count": 1, "outcomes": ["intolerance"]})
-    state = criteria._or3(_tri(long.value), _tri(intolerant.value))
+    state = or3(tri(long.value), tri(intolerant.value))
     evidence = [Evidence(label=f"{what}: more than {min_days} days or intolerance", value=state,
                          source="core.exposure_duration_at_least"),
                 *(long.evidence if long.value else ()), *(intolerant.evidence if intolerant.value else ())]
@@ -712,7 +602,7 @@ def mda5_dm_refractory_p001(ctx: ScreeningContext, params: dict[str, Any]) -> Va
     if mda5 is None:
         missing.append("anti-MDA5 antibody result")
     dm_result = subgroup(ctx, {"subgroups": ["DM", "ADM"]})
-    dm = _tri(dm_result.value)
+    dm = tri(dm_result.value)
     evidence += dm_result.evidence
     missing += dm_result.missing
     topic = params.get("active_topic", "mda5_dm_active_disease")
@@ -735,7 +625,7 @@ def mda5_dm_refractory_p001(ctx: ScreeningContext, params: dict[str, Any]) -> Va
             return ValueResult(review=dm_result.review, evidence=tuple(evidence))
         if active is None:
             missing.append(f"investigator decision on active disease (topic '{topic}')")
-    return _answer(decided, evidence, missing, note=f"{reading} reading of 'and/or'")
+    return answer(decided, evidence=evidence, missing=missing, note=f"{reading} reading of 'and/or'")
 
 
 # -- protocol 004 exclusions ----------------------------------------------------------------------------------
@@ -748,11 +638,6 @@ OTHER_MYOPATHY_CODES = {"hiv", "hiv_myopathy", "thyroid", "thyroid_myopathy", "f
                         "muscular_dystrophy", "metabolic"}
 
 
-def _events(ctx: ScreeningContext, category: str) -> list[tuple[int, Any]]:
-    return [(i, e) for i, e in enumerate(ctx.patient.history.events)
-            if e.category == category and (e.date is None or e.date <= ctx.as_of)]
-
-
 def drug_induced_myositis(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     """Protocol 004 IIM exclusion 1, "Drug-induced myositis": a ``myopathy_non_iim`` history event coded as
     drug-induced (`DRUG_INDUCED_CODES`), or an IIM diagnosis whose condition says drug-induced. An uncoded
@@ -763,7 +648,7 @@ def drug_induced_myositis(ctx: ScreeningContext, params: dict[str, Any]) -> Valu
         if dx.condition and "drug" in dx.condition.lower():
             return ValueResult(value=True, evidence=(Evidence(label="IIM condition", value=dx.condition,
                                                               source=f"diagnoses[{i}].condition"),))
-    events = _events(ctx, "myopathy_non_iim")
+    events = history_events(ctx, "myopathy_non_iim")
     evidence = [Evidence(label=e.description or "non-IIM myopathy", value=e.code or True, date=e.date,
                          source=f"history.events[{i}]") for i, e in events]
     codes = [(e.code or "").lower() for _, e in events]
@@ -811,7 +696,7 @@ def cancer_associated_myositis(ctx: ScreeningContext, params: dict[str, Any]) ->
     years = int(params.get("years", 2))
     onsets = [(i, dx.onset_date) for i, dx in _iim_diagnoses(ctx) if dx.onset_date is not None]
     onset = min(onsets, key=lambda pair: pair[1]) if onsets else None
-    events = _events(ctx, "malignancy")
+    events = history_events(ctx, "malignancy")
     undated = [f"date of the malignancy (history.events[{i}])" for i, e in events if e.date is None]
     tumours = [(i, e) for i, e in events if e.date is not None]
     evidence = [Evidence(label=e.description or "malignancy", value=e.code or True, date=e.date,
@@ -827,4 +712,4 @@ def cancer_associated_myositis(ctx: ScreeningContext, params: dict[str, Any]) ->
         missing.append("onset date of the myositis (diagnoses[].onset_date)")
     if not ctx.history_reviewed("malignancy"):
         missing.append("history of malignancy (category malignancy not recorded as reviewed)")
-    return _answer(decided, evidence, missing)
+    return answer(decided, evidence=evidence, missing=missing)

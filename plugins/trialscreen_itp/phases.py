@@ -16,30 +16,10 @@ unverified and not coded.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from typing import Final, Literal
 
-from trialscreen.logic import Outcome, all_of, any_of
-
-_TO_OUTCOME = {True: Outcome.MET, False: Outcome.NOT_MET, None: Outcome.UNKNOWN}
-_FROM_OUTCOME = {Outcome.MET: True, Outcome.NOT_MET: False, Outcome.UNKNOWN: None, Outcome.REVIEW: None}
-
-
-def _and(*values: bool | None) -> bool | None:
-    return _FROM_OUTCOME[all_of(_TO_OUTCOME[v] for v in values)]
-
-
-def _or(*values: bool | None) -> bool | None:
-    return _FROM_OUTCOME[any_of(_TO_OUTCOME[v] for v in values)]
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole calendar months, clamped to the last day of a shorter month (31 Jan + 1 = 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from trialscreen.plugins.helpers import add_months, and3, or3
 
 
 ItpPhase = Literal["newly_diagnosed", "persistent", "chronic"]
@@ -127,7 +107,7 @@ def iwg_refractory_2009(
     Source: Rodeghiero F et al. Blood 2009;113:2386-93 (definition verified on ClinicalGate/oncohemakey Table
     56-2 and notes 08_itp.md).
     """
-    return _and(splenectomy_performed, no_response_or_relapse_after_splenectomy,
+    return and3(splenectomy_performed, no_response_or_relapse_after_splenectomy,
                 needs_treatment_to_minimise_bleeding_risk)
 
 
@@ -145,8 +125,8 @@ def refractory_p002(
     Rule: ((first-line AND TPO-RA AND rituximab failed) OR failure/relapse after splenectomy) AND ITP reconfirmed.
     Source: protocol NCT07212322 registry text.
     """
-    return _and(
-        _or(_and(failed_first_line, failed_tpo_receptor_agonist, failed_rituximab),
+    return and3(
+        or3(and3(failed_first_line, failed_tpo_receptor_agonist, failed_rituximab),
             failed_or_relapsed_after_splenectomy),
         itp_reconfirmed_on_recent_reassessment,
     )
@@ -165,14 +145,14 @@ def prior_treatment_failure_p002(
     response." Rule: received AND (any of the four outcomes).
     Source: protocol NCT07212322 registry text.
     """
-    return _and(received_standard_treatment,
-                _or(unable_to_maintain_response, relapse, intolerance, insufficient_response))
+    return and3(received_standard_treatment,
+                or3(unable_to_maintain_response, relapse, intolerance, insufficient_response))
 
 
 def chronic_or_refractory_p002(chronic: bool | None, refractory: bool | None) -> bool | None:
     """Protocol 002's cohort is "chronic/refractory ITP": read as chronic OR refractory (either definition given
     in the same paragraph suffices). Source: protocol NCT07212322 registry text."""
-    return _or(chronic, refractory)
+    return or3(chronic, refractory)
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from typing import Any
 
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import ParsedAssessment
+from trialscreen.plugins.helpers import tri, within_text
 from trialscreen.plugins.results import answer, window_param
 from trialscreen.plugins.types import Evidence, ValueResult
 from trialscreen.rules.model import Window
@@ -32,16 +33,8 @@ STANDARD_CLASSES: tuple[str, ...] = ("glucocorticoid", "ivig", "tpo", "tpo_ra")
 STANDARD_NAMES: tuple[str, ...] = ("rituximab",)
 
 
-def _state(result: ValueResult) -> bool | None:
-    return result.value if isinstance(result.value, bool) else None
-
-
 def _missing_of(*results: ValueResult) -> list[str]:
     return list(dict.fromkeys(m for r in results if r.value is None for m in r.missing))
-
-
-def _span(window: Window | None) -> str:
-    return f" within {window.describe()} before screening" if window else ""
 
 
 def _diagnosis_date(ctx: ScreeningContext) -> tuple[date | None, list[Evidence], str | None]:
@@ -131,7 +124,7 @@ def refractory_iwg_2009(ctx: ScreeningContext, params: dict[str, Any]) -> ValueR
     for name, label in (("no_response_or_relapse_after_splenectomy", "response after splenectomy"),
                         ("needs_treatment_to_minimise_bleeding_risk", "need for treatment to minimise bleeding risk")):
         if getattr(items, name) is None:
-            missing.append(f"{label} ({source}.items.{name}{_span(window) if parsed is None else ''})")
+            missing.append(f"{label} ({source}.items.{name}{within_text(window) if parsed is None else ''})")
     return answer(met, evidence=evidence, missing=missing)
 
 
@@ -164,18 +157,18 @@ def refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
     after_splenectomy = None if splenectomy is None else (
         False if splenectomy is False else latest_items.no_response_or_relapse_after_splenectomy)
     met = phases.refractory_p002(
-        failed_first_line=_state(first_line), failed_tpo_receptor_agonist=_state(tpo_ra),
-        failed_rituximab=_state(rituximab), failed_or_relapsed_after_splenectomy=after_splenectomy,
+        failed_first_line=tri(first_line), failed_tpo_receptor_agonist=tri(tpo_ra),
+        failed_rituximab=tri(rituximab), failed_or_relapsed_after_splenectomy=after_splenectomy,
         itp_reconfirmed_on_recent_reassessment=items.itp_reconfirmed)
-    evidence = [Evidence(label="failure of a first-line therapy", value=_state(first_line)), *first_line.evidence,
-                Evidence(label="failure of a TPO receptor agonist", value=_state(tpo_ra)), *tpo_ra.evidence,
-                Evidence(label="failure of rituximab", value=_state(rituximab)), *rituximab.evidence,
+    evidence = [Evidence(label="failure of a first-line therapy", value=tri(first_line)), *first_line.evidence,
+                Evidence(label="failure of a TPO receptor agonist", value=tri(tpo_ra)), *tpo_ra.evidence,
+                Evidence(label="failure of rituximab", value=tri(rituximab)), *rituximab.evidence,
                 *spl_evidence, Evidence(label="failure or relapse after splenectomy", value=after_splenectomy)]
     if recent is not None:
         evidence.append(Evidence(label="ITP reconfirmed on reassessment", value=items.itp_reconfirmed,
                                  date=recent.assessment.date, source=recent.source))
     missing: list[str] = []
-    drugs = [_state(first_line), _state(tpo_ra), _state(rituximab)]
+    drugs = [tri(first_line), tri(tpo_ra), tri(rituximab)]
     drugs_open = False not in drugs and None in drugs
     if drugs_open:
         missing += _missing_of(first_line, tpo_ra, rituximab)
@@ -183,7 +176,7 @@ def refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
         missing.append(problem or f"response after splenectomy ({latest.source if latest else REASSESSMENT}"
                                   ".items.no_response_or_relapse_after_splenectomy)")
     if items.itp_reconfirmed is None:
-        missing.append(f"ITP diagnosis reconfirmed on a reassessment ({REASSESSMENT}){_span(window)}")
+        missing.append(f"ITP diagnosis reconfirmed on a reassessment ({REASSESSMENT}){within_text(window)}")
     return answer(met, evidence=evidence, missing=missing)
 
 
@@ -202,7 +195,7 @@ def prior_treatment_failure_p002(ctx: ScreeningContext, params: dict[str, Any]) 
     intolerance = ctx.value("core.distinct_agents_at_least", {**query, "outcomes": ["intolerance"]})
     failure = ctx.value("core.distinct_agents_at_least", {**query, "outcomes": ["failure"]})
     met = phases.prior_treatment_failure_p002(
-        received_standard_treatment=_state(received), unable_to_maintain_response=_state(relapse),
-        relapse=_state(relapse), intolerance=_state(intolerance), insufficient_response=_state(failure))
-    evidence = [e for r in (relapse, intolerance, failure) if _state(r) for e in r.evidence] or list(received.evidence)
+        received_standard_treatment=tri(received), unable_to_maintain_response=tri(relapse),
+        relapse=tri(relapse), intolerance=tri(intolerance), insufficient_response=tri(failure))
+    evidence = [e for r in (relapse, intolerance, failure) if tri(r) for e in r.evidence] or list(received.evidence)
     return answer(met, evidence=evidence, missing=_missing_of(received, relapse, intolerance, failure))

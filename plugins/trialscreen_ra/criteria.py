@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
+from trialscreen.plugins.helpers import and3, not3, or3, tri
 from trialscreen.plugins.types import Evidence, ValueResult
 
 from trialscreen_ra.items import AcrEular2010Items, DifficultToTreatFacts
@@ -41,26 +42,6 @@ __all__ = [
 Tri = bool | None
 
 
-def _and(*values: Tri) -> Tri:
-    if any(v is False for v in values):
-        return False
-    if all(v is True for v in values):
-        return True
-    return None
-
-
-def _or(*values: Tri) -> Tri:
-    if any(v is True for v in values):
-        return True
-    if all(v is False for v in values):
-        return False
-    return None
-
-
-def _not(value: Tri) -> Tri:
-    return None if value is None else not value
-
-
 def _decided(value: Tri | int, evidence: Iterable[Evidence] = (), *, missing: Sequence[str] = (),
              review: str | None = None, note: str | None = None, unit: str | None = None) -> ValueResult:
     ev = tuple(evidence)
@@ -69,10 +50,6 @@ def _decided(value: Tri | int, evidence: Iterable[Evidence] = (), *, missing: Se
     if review is not None:
         return ValueResult(review=review, evidence=ev, note=note)
     return ValueResult(missing=tuple(dict.fromkeys(missing)) or ("(undetermined input)",), evidence=ev, note=note)
-
-
-def _tri(result: ValueResult) -> Tri:
-    return result.value if isinstance(result.value, bool) else None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -88,9 +65,9 @@ def acr_eular_2010_classified(items: AcrEular2010Items) -> ValueResult:
     history. Exactly 6 classifies.
     """
     score = acr_eular_2010_score(items)
-    target = _and(items.definite_synovitis_one_joint, _not(items.synovitis_better_explained_by_other_disease))
+    target = and3(items.definite_synovitis_one_joint, not3(items.synovitis_better_explained_by_other_disease))
     score_ok = score.at_least(ACR_EULAR_2010_THRESHOLD)
-    value = _or(items.erosive_disease_typical_of_ra, _and(target, score_ok))
+    value = or3(items.erosive_disease_typical_of_ra, and3(target, score_ok))
     evidence = (
         Evidence(label="2010 ACR/EULAR score", value=score.total if score.total is not None
                  else f"{score.minimum:g}-{score.maximum:g}", source=score.instrument),
@@ -151,7 +128,7 @@ def protocol_004_joint_counts(sjc66: int | None, tjc68: int | None) -> ValueResu
             raise ValueError(f"{name} must be an integer 0..{top}, got {v!r}")
     s = None if sjc66 is None else sjc66 >= 6
     t = None if tjc68 is None else tjc68 >= 6
-    return _decided(_and(s, t), (Evidence(label="SJC66", value=sjc66), Evidence(label="TJC68", value=tjc68)),
+    return _decided(and3(s, t), (Evidence(label="SJC66", value=sjc66), Evidence(label="TJC68", value=tjc68)),
                     missing=[n for n, v in (("SJC66", s), ("TJC68", t)) if v is None])
 
 
@@ -163,7 +140,7 @@ def protocol_004_acute_phase(crp_mg_l: float | None, esr_mm_h: float | None) -> 
             raise ValueError(f"{name} must be a non-negative number, got {v!r}")
     c = None if crp_mg_l is None else crp_mg_l >= 10
     e = None if esr_mm_h is None else esr_mm_h >= 28
-    return _decided(_or(c, e), (Evidence(label="CRP", value=crp_mg_l, unit="mg/L"),
+    return _decided(or3(c, e), (Evidence(label="CRP", value=crp_mg_l, unit="mg/L"),
                                 Evidence(label="ESR", value=esr_mm_h, unit="mm/h")),
                     missing=[n for n, v in (("CRP (mg/L)", c), ("ESR (mm/h)", e)) if v is None])
 
@@ -208,8 +185,8 @@ def d2t_treatment_failure(f: DifficultToTreatFacts) -> ValueResult:
         n_known = len(known - {""})
         n_unknown = sum(1 for t in therapies if not t.mechanism)
         two_moa = True if n_known >= 2 else (False if n_known + n_unknown < 2 else None)
-    csdmard = _or(f.csdmard_failed, f.csdmard_contraindicated)
-    value = _and(f.treated_according_to_eular, csdmard, two_moa)
+    csdmard = or3(f.csdmard_failed, f.csdmard_contraindicated)
+    value = and3(f.treated_according_to_eular, csdmard, two_moa)
     evidence = (
         Evidence(label="treated according to EULAR recommendations", value=f.treated_according_to_eular),
         Evidence(label="csDMARD failed (or contraindicated)", value=csdmard),
@@ -247,7 +224,7 @@ def d2t_active_disease(f: DifficultToTreatFacts) -> ValueResult:
              ("(c) unable to taper glucocorticoids below 7.5 mg/day", f.unable_to_taper_glucocorticoid_below_7_5_mg),
              ("(d) vdH-mSharp progression >= 5 in 1 year", vdh),
              ("(e) well controlled but symptoms reduce quality of life", f.well_controlled_but_symptoms_reduce_qol))
-    value = _or(*(v for _, v in parts))
+    value = or3(*(v for _, v in parts))
     return _decided(value, (Evidence(label=n, value=v) for n, v in parts),
                     missing=[n for n, v in parts if v is None])
 
@@ -261,7 +238,7 @@ def d2t_problematic_management(f: DifficultToTreatFacts,
     ("considered problematic by both the patient and the physician"), the stricter reading for eligibility.
     """
     r, p = f.problematic_for_rheumatologist, f.problematic_for_patient
-    value = _and(r, p) if perception == "both" else _or(r, p)
+    value = and3(r, p) if perception == "both" else or3(r, p)
     return _decided(value, (Evidence(label="problematic for rheumatologist", value=r),
                             Evidence(label="problematic for patient", value=p)),
                     missing=[n for n, v in (("problematic for rheumatologist", r),
@@ -283,13 +260,13 @@ def eular_difficult_to_treat(f: DifficultToTreatFacts,
     p1 = d2t_treatment_failure(f)
     p2 = d2t_active_disease(f)
     p3 = d2t_problematic_management(f, perception)
-    value = _and(_tri(p1), _tri(p2), _tri(p3))
-    evidence = (Evidence(label="1 treatment failure", value=_tri(p1)),
-                Evidence(label="2 active/progressive disease", value=_tri(p2)),
-                Evidence(label="3 problematic management", value=_tri(p3)))
+    value = and3(tri(p1), tri(p2), tri(p3))
+    evidence = (Evidence(label="1 treatment failure", value=tri(p1)),
+                Evidence(label="2 active/progressive disease", value=tri(p2)),
+                Evidence(label="3 problematic management", value=tri(p3)))
     if value is None:
-        reviews = [r.review for r, v in ((p1, _tri(p1)), (p2, _tri(p2)), (p3, _tri(p3))) if v is None and r.review]
-        missing = [m for r in (p1, p2, p3) if _tri(r) is None for m in r.missing]
+        reviews = [r.review for r, v in ((p1, tri(p1)), (p2, tri(p2)), (p3, tri(p3))) if v is None and r.review]
+        missing = [m for r in (p1, p2, p3) if tri(r) is None for m in r.missing]
         if reviews and not missing:
             return _decided(None, evidence, review="; ".join(reviews))
         return _decided(None, evidence, missing=missing, note="; ".join(reviews) or None)

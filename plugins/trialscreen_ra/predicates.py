@@ -23,6 +23,8 @@ from typing import Any
 
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import NormalisedObservation, ParsedAssessment
+from trialscreen.plugins.helpers import documented_classification, documented_or_computed, tri, within_text
+from trialscreen.plugins.results import window_param
 from trialscreen.plugins.types import Evidence, ScoreResult, ValueResult
 from trialscreen.rules.model import Window
 
@@ -38,49 +40,6 @@ FUNCTIONAL_STATUS = "ra.functional_status"
 #: Screening-time measurements default to the latest within 28 days of the as-of date (the screening window
 #: nct07212322 uses); a ruleset passes its own ``within`` / ``lab_within`` (or ``null`` for any time).
 SCREENING_WINDOW = {"days": 28}
-
-_WINDOWS: dict[tuple[int | None, ...], Window] = {}
-
-
-def window(params: dict[str, Any], key: str = "within") -> Window | None:
-    """The window parameter (``within``, ``lab_within``) as a `Window`, one object per distinct window."""
-    raw = params.get(key)
-    if raw is None:
-        return None
-    parsed = raw if isinstance(raw, Window) else Window.model_validate(raw)
-    return _WINDOWS.setdefault((parsed.days, parsed.weeks, parsed.months, parsed.years), parsed)
-
-
-def latest_observation(ctx: ScreeningContext, test_id: str, within: Window | None) -> NormalisedObservation | None:
-    """The latest result of `test_id` on or before the as-of date and in `within`.
-
-    The window start is computed here rather than through ``ctx.observation(test, within)``: the context memoises window
-    starts by ``id(window)``, and a temporary Window built by another plugin and freed can leave a stale
-    start under an id a new Window object then reuses.
-    """
-    start = within.start(ctx.as_of) if within is not None else None
-    for obs in reversed(ctx.observations(test_id)):
-        if start is None or obs.date >= start:
-            return obs
-    return None
-
-
-def latest_assessment(ctx: ScreeningContext, instrument: str, within: Window | None) -> ParsedAssessment | None:
-    """The latest assessment of `instrument` on or before the as-of date and in `within` (start computed here, as
-    in `latest_observation`)."""
-    start = within.start(ctx.as_of) if within is not None else None
-    for parsed in reversed(ctx.assessments(instrument)):
-        if start is None or parsed.assessment.date >= start:
-            return parsed
-    return None
-
-
-def _span(within: Window | None) -> str:
-    return f" within {within.describe()} before screening" if within else ""
-
-
-def _tri(result: ValueResult) -> bool | None:
-    return result.value if isinstance(result.value, bool) else None
 
 
 def _head(parsed: ParsedAssessment, label: str) -> Evidence:
@@ -114,7 +73,7 @@ _COMPONENTS = {"tjc28": "tender joint count (28 joints)", "sjc28": "swollen join
 
 def _lab(ctx: ScreeningContext, test: str, lab_within: Window | None, recorded: float | None,
          parsed: ParsedAssessment, name: str, unit: str) -> tuple[float | None, Evidence | None]:
-    obs: NormalisedObservation | None = latest_observation(ctx, test, lab_within)
+    obs: NormalisedObservation | None = ctx.observation(test, lab_within)
     if obs is not None:
         return obs.value, ctx.evidence_of(obs)
     if recorded is not None:
@@ -131,9 +90,9 @@ def ra_score(ctx: ScreeningContext, params: dict[str, Any], kind: str) -> tuple[
     instrument is used when it is more recent than the joint assessment (marked ``total_entered``).
     """
     fn, instrument, label, uses_esr, uses_crp = SCORES[kind]
-    within, lab_within = window(params), window(params, "lab_within")
-    joint = latest_assessment(ctx, JOINT_ASSESSMENT, within)
-    entered = latest_assessment(ctx, instrument, within)
+    within, lab_within = window_param(params), window_param(params, "lab_within")
+    joint = ctx.assessment(JOINT_ASSESSMENT, within)
+    entered = ctx.assessment(instrument, within)
     if entered is not None and entered.assessment.total is None:
         entered = None
     if joint is not None and joint.items is None:
@@ -149,8 +108,8 @@ def ra_score(ctx: ScreeningContext, params: dict[str, Any], kind: str) -> tuple[
         return score, [Evidence(label=f"{label} (total entered, no items)", value=total,
                                 date=entered.assessment.date, source=entered.source)], None
     if joint is None:
-        return None, [], ValueResult(missing=(f"joint assessment ({JOINT_ASSESSMENT}){_span(within)} or an entered "
-                                              f"{label} total ({instrument})",))
+        return None, [], ValueResult(missing=(f"joint assessment ({JOINT_ASSESSMENT}){within_text(within)} or an "
+                                              f"entered {label} total ({instrument})",))
     items = joint.items
     evidence = [_head(joint, "joint assessment")]
     esr = crp = None
@@ -170,7 +129,7 @@ def ra_score(ctx: ScreeningContext, params: dict[str, Any], kind: str) -> tuple[
 
 def _missing(score: ScoreResult, evidence: list[Evidence], params: dict[str, Any]) -> tuple[str, ...]:
     where = f" ({evidence[0].source}, {evidence[0].date})" if evidence else ""
-    lab_span = _span(window(params, "lab_within"))
+    lab_span = within_text(window_param(params, "lab_within"))
     names = {**_COMPONENTS, "esr": f"ESR (mm/h){lab_span}", "crp": f"CRP (mg/L){lab_span}"}
     return tuple(names.get(m, m) + ("" if m in ("esr", "crp") else where) for m in score.missing)
 
@@ -241,18 +200,6 @@ def _is_acr_eular_2010(label: str) -> bool:
     return "2010" in text and ("ACR" in text or "EULAR" in text)
 
 
-def documented_classification(ctx: ScreeningContext, matches: Callable[[str], bool]) -> list[Evidence]:
-    found = []
-    for i, dx in enumerate(ctx.patient.diagnoses):
-        if dx.indication != INDICATION:
-            continue
-        for label in dx.classification:
-            if matches(label):
-                found.append(Evidence(label=f"documented classification: {label}", value=True,
-                                      date=dx.diagnosis_date or dx.onset_date, source=f"diagnoses[{i}].classification"))
-    return found
-
-
 def acr_eular_2010(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     """Definite RA by the 2010 ACR/EULAR classification criteria (target population and score >= 6/10, or erosive
     disease typical of RA).
@@ -263,9 +210,10 @@ def acr_eular_2010(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     when the items do not decide it, and a conflict (items decide "no", chart says "yes") goes to review. A total
     entered without items never decides (the target population and the erosive route need the items).
     """
-    within = window(params)
-    documented = documented_classification(ctx, _is_acr_eular_2010) if params.get("accept_documented", True) else []
-    parsed = latest_assessment(ctx, ACR_EULAR_2010, within)
+    within = window_param(params)
+    documented = (documented_classification(ctx, INDICATION, _is_acr_eular_2010)
+                  if params.get("accept_documented", True) else [])
+    parsed = ctx.assessment(ACR_EULAR_2010, within)
     computed: ValueResult | None = None
     if parsed is not None and parsed.items is not None:
         computed = criteria.acr_eular_2010_classified(parsed.items)
@@ -273,18 +221,12 @@ def acr_eular_2010(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     elif parsed is not None and parsed.assessment.total is not None:
         computed = ValueResult(missing=(f"2010 ACR/EULAR items ({parsed.source}: total entered without items)",),
                                evidence=(_head(parsed, "2010 ACR/EULAR assessment"),))
-    if computed is not None and computed.value is not None:
-        if computed.value is False and documented:
-            return ValueResult(review="2010 ACR/EULAR classification documented, but the recorded items do not meet it",
-                               evidence=(*documented, *computed.evidence))
-        return computed.model_copy(update={"evidence": (*documented, *computed.evidence)})
-    if documented:
-        return ValueResult(value=True, evidence=(*documented, *(computed.evidence if computed else ())),
-                           note="documented classification" + ("; recorded items undecided" if computed else ""))
-    if computed is not None:
-        return computed
-    return ValueResult(missing=(f"2010 ACR/EULAR items (assessment {ACR_EULAR_2010}{_span(within)}) or a documented "
-                                "classification (diagnoses[].classification)",))
+    return documented_or_computed(
+        computed, documented, note="documented classification",
+        undecided_note="documented classification; recorded items undecided",
+        conflict="2010 ACR/EULAR classification documented, but the recorded items do not meet it",
+        missing=f"2010 ACR/EULAR items (assessment {ACR_EULAR_2010}{within_text(within)}) or a documented "
+                "classification (diagnoses[].classification)")
 
 
 # -- protocol 004 inclusions ------------------------------------------------------------------------------------
@@ -316,10 +258,10 @@ def joint_counts_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueRes
     count of >= 6 (based on 68 joint counts) during the Screening Period" -- from the latest joint assessment in
     ``within`` (default 28 days). Source: protocol 004 text; `criteria.protocol_004_joint_counts`.
     """
-    within = window(params)
-    joint = latest_assessment(ctx, JOINT_ASSESSMENT, within)
+    within = window_param(params)
+    joint = ctx.assessment(JOINT_ASSESSMENT, within)
     if joint is None or joint.items is None:
-        where = f"{joint.source}.items" if joint else f"assessment {JOINT_ASSESSMENT}{_span(within)}"
+        where = f"{joint.source}.items" if joint else f"assessment {JOINT_ASSESSMENT}{within_text(within)}"
         return ValueResult(missing=(f"SJC66 and TJC68 ({where})",))
     result = criteria.protocol_004_joint_counts(joint.items.sjc66, joint.items.tjc68)
     if result.value is None:
@@ -332,12 +274,12 @@ def acute_phase_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResu
     >= 28 mm/h during the Screening Period" -- the latest laboratory results in ``within`` (default 28 days).
     Source: protocol 004 text; `criteria.protocol_004_acute_phase` (true if either meets its cut-off).
     """
-    within = window(params)
-    crp = latest_observation(ctx, "crp", within)
-    esr = latest_observation(ctx, "esr", within)
+    within = window_param(params)
+    crp = ctx.observation("crp", within)
+    esr = ctx.observation("esr", within)
     result = criteria.protocol_004_acute_phase(crp.value if crp else None, esr.value if esr else None)
     if result.value is None:
-        result = result.model_copy(update={"missing": tuple(f"{m}{_span(within)}" for m in result.missing)})
+        result = result.model_copy(update={"missing": tuple(f"{m}{within_text(within)}" for m in result.missing)})
     return result.model_copy(update={"evidence": tuple(ctx.evidence_of(o) for o in (crp, esr) if o is not None)})
 
 
@@ -361,29 +303,29 @@ def d2t_facts(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[DifficultT
       symptoms, radiographic progression, quality of life, problematic management): the latest ``ra.d2t``
       assessment in ``within``.
     """
-    within = window(params)
-    parsed = latest_assessment(ctx, D2T, within)
+    within = window_param(params)
+    parsed = ctx.assessment(D2T, within)
     items = parsed.items if parsed is not None and parsed.items is not None else DifficultToTreatItems()
     evidence: list[Evidence] = [_head(parsed, "difficult-to-treat assessment")] if parsed else []
     missing: dict[str, tuple[str, ...]] = {}
     if parsed is None:
-        missing["assessment"] = (f"difficult-to-treat RA assessment ({D2T}){_span(within)}",)
+        missing["assessment"] = (f"difficult-to-treat RA assessment ({D2T}){within_text(within)}",)
 
     cs = ctx.value("core.distinct_agents_at_least", CSDMARD_FAILURE)
     two = ctx.value("core.distinct_agents_at_least", TWO_MECHANISMS)
-    evidence.append(Evidence(label="csDMARD failed or not tolerated", value=_tri(cs), source="core.distinct_agents_at_least"))
+    evidence.append(Evidence(label="csDMARD failed or not tolerated", value=tri(cs), source="core.distinct_agents_at_least"))
     evidence.extend(cs.evidence)
-    evidence.append(Evidence(label=">= 2 b/tsDMARD mechanisms failed or not tolerated", value=_tri(two),
+    evidence.append(Evidence(label=">= 2 b/tsDMARD mechanisms failed or not tolerated", value=tri(two),
                              source="core.distinct_agents_at_least"))
     evidence.extend(two.evidence)
-    cs_detail = list(cs.missing) if _tri(cs) is None else []
-    if _tri(cs) is not True and items.csdmard_contraindicated is None:
+    cs_detail = list(cs.missing) if tri(cs) is None else []
+    if tri(cs) is not True and items.csdmard_contraindicated is None:
         cs_detail.append(f"{D2T} item csdmard_contraindicated")
     missing["csdmard"] = tuple(cs_detail)
     for name in DifficultToTreatItems.model_fields:
         if getattr(items, name) is None:
             missing[name] = (f"{D2T} item {name}",)
-    missing["btsdmard"] = two.missing if _tri(two) is None else ()
+    missing["btsdmard"] = two.missing if tri(two) is None else ()
 
     score_params = {"within": params.get("within"), "lab_within": params.get("lab_within")}
     das, das_ev, das_early = ra_score(ctx, score_params, "das28_esr")
@@ -405,9 +347,9 @@ def d2t_facts(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[DifficultT
         missing["glucocorticoid"] = gc.missing if unable is None else ()
 
     facts = DifficultToTreatFacts(
-        treated_according_to_eular=items.treated_according_to_eular, csdmard_failed=_tri(cs),
+        treated_according_to_eular=items.treated_according_to_eular, csdmard_failed=tri(cs),
         csdmard_contraindicated=items.csdmard_contraindicated, failed_advanced_therapies=None,
-        two_mechanisms_failed=_tri(two), access_restricted_by_socioeconomic_factors=items.access_restricted_by_socioeconomic_factors,
+        two_mechanisms_failed=tri(two), access_restricted_by_socioeconomic_factors=items.access_restricted_by_socioeconomic_factors,
         das28_esr=das, cdai=cd, signs_or_symptoms_of_active_disease=items.signs_or_symptoms_of_active_disease,
         unable_to_taper_glucocorticoid_below_7_5_mg=unable, vdh_msharp_progression_1y=items.vdh_msharp_progression_1y,
         well_controlled_but_symptoms_reduce_qol=items.well_controlled_but_symptoms_reduce_qol,
@@ -501,10 +443,10 @@ def acr_functional_class(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     Hochberg MC et al. The American College of Rheumatology 1991 revised criteria for the classification of global
     functional status in rheumatoid arthritis. Arthritis Rheum 1992;35:498-502. `criteria.acr_functional_class`.
     """
-    within = window(params)
-    parsed = latest_assessment(ctx, FUNCTIONAL_STATUS, within)
+    within = window_param(params)
+    parsed = ctx.assessment(FUNCTIONAL_STATUS, within)
     if parsed is None:
-        return ValueResult(missing=(f"ACR functional status assessment ({FUNCTIONAL_STATUS}){_span(within)}",))
+        return ValueResult(missing=(f"ACR functional status assessment ({FUNCTIONAL_STATUS}){within_text(within)}",))
     head = _head(parsed, "ACR functional status assessment")
     if parsed.items is not None:
         result = criteria.acr_functional_class(parsed.items.self_care_unlimited, parsed.items.vocational_unlimited,

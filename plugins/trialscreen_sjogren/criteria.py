@@ -25,6 +25,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
+from trialscreen.plugins.helpers import and3, not3, or3
 from trialscreen.plugins.types import Evidence, ScoreResult, ValueResult
 
 from trialscreen_sjogren.items import AcrEular2016Items, Aecg2002Items, ConventionalTreatmentFacts
@@ -57,26 +58,6 @@ Tri = bool | None
 # --------------------------------------------------------------------------------------------------
 # three-valued helpers
 # --------------------------------------------------------------------------------------------------
-
-def _and(*values: Tri) -> Tri:
-    if any(v is False for v in values):
-        return False
-    if all(v is True for v in values):
-        return True
-    return None
-
-
-def _or(*values: Tri) -> Tri:
-    if any(v is True for v in values):
-        return True
-    if all(v is False for v in values):
-        return False
-    return None
-
-
-def _not(value: Tri) -> Tri:
-    return None if value is None else not value
-
 
 def _decided(value: Tri, evidence: Iterable[Evidence] = (), *, missing: Sequence[str] = (),
              review: str | None = None, note: str | None = None) -> ValueResult:
@@ -115,10 +96,10 @@ def acr_eular_2016_classified(items: AcrEular2016Items) -> ValueResult:
     or IgG4-related disease; classification at a summed weight >= 4 (weights in `scores`).
     """
     score = acr_eular_2016_score(items)
-    entry = _or(*(getattr(items, f) for f in _2016_ENTRY))
-    excluded = _or(*(getattr(items, f) for f in _2016_EXCLUSIONS))
+    entry = or3(*(getattr(items, f) for f in _2016_ENTRY))
+    excluded = or3(*(getattr(items, f) for f in _2016_EXCLUSIONS))
     score_ok = score.at_least(ACR_EULAR_2016_THRESHOLD)
-    value = _and(entry, _not(excluded), score_ok)
+    value = and3(entry, not3(excluded), score_ok)
     evidence = [
         Evidence(label="2016 ACR/EULAR score", value=score.total if score.total is not None
                  else f"{score.minimum:g}-{score.maximum:g}", source=score.instrument),
@@ -155,11 +136,11 @@ def aecg_2002_item_status(items: Aecg2002Items) -> dict[str, Tri]:
     return {
         "I": items.ocular_symptoms,
         "II": items.oral_symptoms,
-        "III": _or(le(items.schirmer_mm_5min, 5), ge(items.rose_bengal_van_bijsterveld, 4)),
+        "III": or3(le(items.schirmer_mm_5min, 5), ge(items.rose_bengal_van_bijsterveld, 4)),
         "IV": ge(items.focus_score, 1),
-        "V": _or(le(items.unstimulated_whole_salivary_flow_ml_15min, 1.5),
+        "V": or3(le(items.unstimulated_whole_salivary_flow_ml_15min, 1.5),
                  items.parotid_sialography_diffuse_sialectasis, items.salivary_scintigraphy_abnormal),
-        "VI": _or(items.anti_ro_ssa, items.anti_la_ssb),
+        "VI": or3(items.anti_ro_ssa, items.anti_la_ssb),
     }
 
 
@@ -198,8 +179,8 @@ def aecg_2002_classified(items: Aecg2002Items) -> ValueResult:
         filled = {k: v for k, v in status.items() if v is not None} | dict(zip(unknown, combo))
         outcomes.add(aecg_2002_rule(filled))  # type: ignore[arg-type]
     rule: Tri = outcomes.pop() if len(outcomes) == 1 else None
-    excluded = _or(*(getattr(items, f) for f in _AECG_EXCLUSIONS))
-    value = _and(rule, _not(excluded))
+    excluded = or3(*(getattr(items, f) for f in _AECG_EXCLUSIONS))
+    value = and3(rule, not3(excluded))
     evidence = [Evidence(label=f"AECG item {k}", value=v) for k, v in status.items()]
     evidence.append(Evidence(label="any AECG exclusion", value=excluded))
     missing = [f"AECG item {k}" for k in unknown] if rule is None else []
@@ -242,7 +223,7 @@ def protocol_002_salivary_flow(unstimulated_ml_min: float | None, stimulated_ml_
             raise ValueError(f"{name} salivary flow must be a non-negative number, got {v!r}")
     u = None if unstimulated_ml_min is None else unstimulated_ml_min >= 0.05
     s = None if stimulated_ml_min is None else stimulated_ml_min >= 0.01
-    value = _or(u, s)
+    value = or3(u, s)
     evidence = (Evidence(label="unstimulated whole salivary flow", value=unstimulated_ml_min, unit="mL/min"),
                 Evidence(label="stimulated whole salivary flow", value=stimulated_ml_min, unit="mL/min"))
     missing = [f"{n} whole salivary flow rate" for n, v in (("unstimulated", u), ("stimulated", s)) if v is None]
@@ -262,7 +243,7 @@ def protocol_004_classification(aecg_2002: ValueResult | bool | None,
     (Ann Rheum Dis 2017;76:9-16).
     """
     a, b = _tri_of(aecg_2002), _tri_of(acr_eular_2016)
-    value = _or(a, b)
+    value = or3(a, b)
     evidence = (Evidence(label="2002 AECG", value=a), Evidence(label="2016 ACR/EULAR", value=b))
     missing = [n for n, v in (("2002 AECG classification", a), ("2016 ACR/EULAR classification", b)) if v is None]
     return _decided(value, evidence, missing=missing)
@@ -286,7 +267,7 @@ def protocol_004_exclusion_marrow_disorder(aplastic_anaemia: bool | None, myelod
     """
     flags = (("aplastic anaemia", aplastic_anaemia), ("myelodysplastic syndrome", myelodysplastic_syndrome),
              ("myeloproliferative disease", myeloproliferative_disease))
-    value = _or(*(v for _, v in flags))
+    value = or3(*(v for _, v in flags))
     return _decided(value, (Evidence(label=n, value=v) for n, v in flags),
                     missing=[n for n, v in flags if v is None])
 
@@ -394,12 +375,12 @@ def protocol_004_refractory(facts: ConventionalTreatmentFacts) -> ValueResult:
         missing.append("maximum glucocorticoid dose (mg/kg/day prednisone-equivalent)")
     if cyc is None:
         missing.append("cyclophosphamide use")
-    conventional = _and(gc, cyc, listed_ok)
-    outcome = _or(facts.conventional_treatment_ineffective, facts.relapse_after_remission)
+    conventional = and3(gc, cyc, listed_ok)
+    outcome = or3(facts.conventional_treatment_ineffective, facts.relapse_after_remission)
     if outcome is None:
         missing += [n for n, v in (("conventional treatment ineffective", facts.conventional_treatment_ineffective),
                                    ("relapse after remission", facts.relapse_after_remission)) if v is None]
-    value = _and(conventional, outcome)
+    value = and3(conventional, outcome)
     evidence = (
         Evidence(label="max glucocorticoid dose > 1 mg/kg/day", value=gc, unit=None),
         Evidence(label="cyclophosphamide used", value=cyc),

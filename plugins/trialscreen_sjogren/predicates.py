@@ -25,9 +25,16 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import Exposure, NormalisedObservation, ParsedAssessment
+from trialscreen.facts.record import Exposure, ParsedAssessment
+from trialscreen.plugins.helpers import (
+    documented_classification,
+    documented_or_computed,
+    history_events,
+    serology_status,
+    within_text,
+)
+from trialscreen.plugins.results import window_param
 from trialscreen.plugins.types import Evidence, ScoreResult, ValueResult
-from trialscreen.rules.model import Window
 
 from trialscreen_sjogren import criteria, scores
 from trialscreen_sjogren.items import AcrEular2016Items, Aecg2002Items, ConventionalTreatmentFacts, DrugExposure
@@ -42,45 +49,6 @@ INDICATION = "SJOGREN"
 SCREENING_WINDOW = {"days": 28}
 
 # -- shared helpers -------------------------------------------------------------------------------------------
-
-_WINDOWS: dict[tuple[int | None, ...], Window] = {}
-
-
-def window(params: dict[str, Any], key: str = "within") -> Window | None:
-    """The window parameter (``within``, ``lab_within``) as a `Window`, one object per distinct window."""
-    raw = params.get(key)
-    if raw is None:
-        return None
-    parsed = raw if isinstance(raw, Window) else Window.model_validate(raw)
-    return _WINDOWS.setdefault((parsed.days, parsed.weeks, parsed.months, parsed.years), parsed)
-
-
-def latest_observation(ctx: ScreeningContext, test_id: str, within: Window | None) -> NormalisedObservation | None:
-    """The latest result of `test_id` on or before the as-of date and in `within`.
-
-    The window start is computed here rather than through ``ctx.observation(test, within)``: the context memoises window
-    starts by ``id(window)``, and a temporary Window built by another plugin and freed can leave a stale
-    start under an id a new Window object then reuses.
-    """
-    start = within.start(ctx.as_of) if within is not None else None
-    for obs in reversed(ctx.observations(test_id)):
-        if start is None or obs.date >= start:
-            return obs
-    return None
-
-
-def latest_assessment(ctx: ScreeningContext, instrument: str, within: Window | None) -> ParsedAssessment | None:
-    """The latest assessment of `instrument` on or before the as-of date and in `within` (start computed here, as
-    in `latest_observation`)."""
-    start = within.start(ctx.as_of) if within is not None else None
-    for parsed in reversed(ctx.assessments(instrument)):
-        if start is None or parsed.assessment.date >= start:
-            return parsed
-    return None
-
-
-def _span(within: Window | None) -> str:
-    return f" within {within.describe()} before screening" if within else ""
 
 
 def _assessment_evidence(parsed: ParsedAssessment, label: str) -> Evidence:
@@ -113,36 +81,7 @@ def _is_aecg_2002(label: str) -> bool:
     return "AECG" in text or ("2002" in text and ("EUROPEAN" in text or "VITALI" in text))
 
 
-def documented_classification(ctx: ScreeningContext, matches: Callable[[str], bool]) -> list[Evidence]:
-    """Evidence for each SJOGREN diagnosis whose ``classification`` list names the criteria set."""
-    found = []
-    for i, dx in enumerate(ctx.patient.diagnoses):
-        if dx.indication != INDICATION:
-            continue
-        for label in dx.classification:
-            if matches(label):
-                found.append(Evidence(label=f"documented classification: {label}", value=True,
-                                      date=dx.diagnosis_date or dx.onset_date, source=f"diagnoses[{i}].classification"))
-    return found
-
-
 # -- record facts used as fallbacks for classification items ---------------------------------------------------
-
-
-def serology_status(ctx: ScreeningContext, test_id: str) -> tuple[bool | None, Evidence | None]:
-    """Ever positive on or before the as-of date -> True; else the latest negative -> False; else None.
-
-    A classification item such as "anti-SSA/Ro positive" counts a positive result at any time; indeterminate
-    results are ignored.
-    """
-    results = [s for s in ctx.record.serologies.get(test_id, []) if ctx.in_window(s.date, None)]
-    for ser in reversed(results):
-        if ser.result in ("positive", "detectable"):
-            return True, Evidence(label=ser.test.name, value=ser.result, date=ser.date, source=ser.source)
-    for ser in reversed(results):
-        if ser.result in ("negative", "undetectable"):
-            return False, Evidence(label=ser.test.name, value=ser.result, date=ser.date, source=ser.source)
-    return None, None
 
 
 def lowest_observation(ctx: ScreeningContext, test_id: str) -> tuple[float | None, Evidence | None]:
@@ -197,10 +136,10 @@ def essdai_score(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[ScoreRe
     `scores.essdai_from_total` (``total_entered``). Domains incomplete *and* a total entered: the total is used
     when it lies within the domains' bounds (marked entered), and sent to review when it does not.
     """
-    within = window(params)
-    parsed = latest_assessment(ctx, ESSDAI, within)
+    within = window_param(params)
+    parsed = ctx.assessment(ESSDAI, within)
     if parsed is None:
-        return None, [], ValueResult(missing=(f"ESSDAI assessment{_span(within)}",))
+        return None, [], ValueResult(missing=(f"ESSDAI assessment{within_text(within)}",))
     total = parsed.assessment.total
     head = Evidence(label="ESSDAI assessment", value="domains" if parsed.items is not None else "total only",
                     date=parsed.assessment.date, source=parsed.source)
@@ -301,9 +240,9 @@ def _classified(ctx: ScreeningContext, params: dict[str, Any], *, instrument: st
     Items that decide it win; when they decide "not classified" but the chart documents the classification, the
     investigator reviews the conflict. A documented classification answers when items are absent or undecided.
     """
-    within = window(params)
-    documented = documented_classification(ctx, matches) if params.get("accept_documented", True) else []
-    parsed = latest_assessment(ctx, instrument, within)
+    within = window_param(params)
+    documented = documented_classification(ctx, INDICATION, matches) if params.get("accept_documented", True) else []
+    parsed = ctx.assessment(instrument, within)
     computed: ValueResult | None = None
     if parsed is not None and parsed.items is not None:
         items, extra = fill(ctx, parsed.items)
@@ -317,18 +256,12 @@ def _classified(ctx: ScreeningContext, params: dict[str, Any], *, instrument: st
         else:
             computed = ValueResult(missing=(f"{name} items: entry criterion and exclusions ({parsed.source})",),
                                    evidence=(ev,))
-    if computed is not None and computed.value is not None:
-        if computed.value is False and documented:
-            return ValueResult(review=f"{name}: documented as met, but the recorded items do not meet it",
-                               evidence=(*documented, *computed.evidence))
-        return _with_evidence(computed, documented)
-    if documented:
-        return ValueResult(value=True, evidence=(*documented, *(computed.evidence if computed else ())),
-                           note="documented classification" + ("; recorded items undecided" if computed else ""))
-    if computed is not None:
-        return computed
-    return ValueResult(missing=(f"{name} items (assessment {instrument}{_span(within)}) or a documented "
-                                f"classification (diagnoses[].classification)",))
+    return documented_or_computed(
+        computed, documented, note="documented classification",
+        undecided_note="documented classification; recorded items undecided",
+        conflict=f"{name}: documented as met, but the recorded items do not meet it",
+        missing=f"{name} items (assessment {instrument}{within_text(within)}) or a documented "
+                "classification (diagnoses[].classification)")
 
 
 def acr_eular_2016(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -372,21 +305,16 @@ def salivary_flow_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueRe
     Source: the protocol text (no published definition); `trialscreen_sjogren.criteria.protocol_002_salivary_flow`
     (true if either measured rate meets its cut-off, false only if both were measured and neither does).
     """
-    within = window(params)
-    unstim = latest_observation(ctx, "salivary_flow_unstimulated", within)
-    stim = latest_observation(ctx, "salivary_flow_stimulated", within)
+    within = window_param(params)
+    unstim = ctx.observation("salivary_flow_unstimulated", within)
+    stim = ctx.observation("salivary_flow_stimulated", within)
     result = criteria.protocol_002_salivary_flow(unstim.value if unstim else None, stim.value if stim else None)
     evidence = tuple(ctx.evidence_of(o) for o in (unstim, stim) if o is not None)
-    result = _unanswered(result, [f"{m}{_span(within)}" for m in result.missing])
+    result = _unanswered(result, [f"{m}{within_text(within)}" for m in result.missing])
     return result.model_copy(update={"evidence": evidence})
 
 
 # -- protocol 004 exclusions ----------------------------------------------------------------------------------
-
-
-def _history(ctx: ScreeningContext, category: str) -> list[tuple[int, Any]]:
-    return [(i, e) for i, e in enumerate(ctx.patient.history.events)
-            if e.category == category and (e.date is None or e.date <= ctx.as_of)]
 
 
 def cirrhosis_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -394,7 +322,7 @@ def cirrhosis_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     ``liver_cirrhosis`` event (cirrhosis is lasting, so any date counts); false only when that category was
     reviewed. Source: protocol 004 text (CHEC2024-181); `criteria.protocol_004_exclusion_cirrhosis`.
     """
-    events = _history(ctx, "liver_cirrhosis")
+    events = history_events(ctx, "liver_cirrhosis")
     if events:
         result = criteria.protocol_004_exclusion_cirrhosis(True)
         return result.model_copy(update={"evidence": tuple(
@@ -422,7 +350,7 @@ def marrow_disorder_p004(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     category is exactly these disorders; a code such as ``mds`` names which); false only when that category was
     reviewed. Source: protocol 004 text; `criteria.protocol_004_exclusion_marrow_disorder` (any one suffices).
     """
-    events = _history(ctx, "bone_marrow_failure")
+    events = history_events(ctx, "bone_marrow_failure")
     evidence = tuple(Evidence(label=e.description or "aplastic anaemia / MDS / myeloproliferative disease",
                               value=e.code or True, date=e.date, source=f"history.events[{i}]") for i, e in events)
     if events:
@@ -496,8 +424,9 @@ def _name(exp: Exposure) -> str:
 
 
 def refractory_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
-    """Protocol 004 (CHEC2024-181) Sjögren's inclusion 3: "Ineffective conventional treatment or relapse of disease
-    activity after remission", with routine treatment = glucocorticoids above 1 mg/kg/d AND cyclophosphamide AND
+    """Protocol 004 (CHEC2024-181) Sjögren's inclusion 3 -- the same sentence as its SSc and IIM arms, which use this
+    one implementation through ``ssc.relapsed_refractory_p004``: "Ineffective conventional treatment or relapse of
+    disease activity after remission", with routine treatment = glucocorticoids above 1 mg/kg/d AND cyclophosphamide AND
     a listed immunomodulator for more than 6 months. Source: protocol 004 text only; the conservative reading of
     the garbled text is `trialscreen_sjogren.criteria.protocol_004_refractory` (unresolved names such as
     mycophenolate/"mertiomate" or telitacicept/"tetracycline" go to review, never counted automatically).
@@ -510,6 +439,11 @@ def refractory_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
       runs to the as-of date); "none" only when ``medications.complete``;
     * the outcome: any course of these drugs with outcome ``failure`` = ineffective, ``relapse`` = relapse after
       remission; "neither" only when every such course has a known outcome and the history is complete.
+
+    A drug the catalogue does not know, under a name the protocol does not list (``Ciclofosfamida``), may be
+    cyclophosphamide or a listed drug: "no cyclophosphamide", "no listed drug for more than 6 months" (if it was
+    taken that long, or undated) and "neither failure nor relapse" (if its outcome is one of them, or unknown) are
+    then unknown, naming its identity as missing -- as the core's class queries do.
     """
     evidence: list[Evidence] = []
     complete = ctx.medication_history_complete
@@ -534,18 +468,28 @@ def refractory_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
     for drug in exposures:
         evidence.append(Evidence(label=f"{drug.name}: cumulative months",
                                  value=None if drug.months is None else round(drug.months, 2), source="medications"))
+    # A drug the catalogue does not know, under a name the protocol does not list ("Ciclofosfamida"), may be
+    # cyclophosphamide or a listed drug under another name: no part it could change is decided "no" while it is
+    # unidentified (as the core's class queries do), and its identity is what is missing.
+    unidentified = [exp for courses in by_drug.values() for exp in courses if exp.drug is None
+                    and criteria.classify_protocol_004_drug(exp.medication.drug)[0] == "not_listed"]
+    identities = [f"identity of {e.medication.drug!r} ({e.source}: not in the drug catalogue)" for e in unidentified]
+    unidentified_long = any(d.months is None or d.months > 6 for d in exposures
+                            if d.name in {e.medication.drug for e in unidentified})
     listed_long = any(criteria.classify_protocol_004_drug(d.name)[0] == "listed" and d.months is not None and d.months > 6
                       for d in exposures)
-    immunomodulators = exposures if (complete or listed_long) else None
+    immunomodulators = exposures if ((complete and not unidentified_long) or listed_long) else None
     cyclophosphamide = any(criteria.classify_protocol_004_drug(d.name) == ("listed", "cyclophosphamide") for d in exposures)
-    cyc_used = True if cyclophosphamide else (False if complete else None)
+    cyc_used = True if cyclophosphamide else (False if complete and not unidentified else None)
 
     counted = [*glucocorticoids, *(exp for name, courses in by_drug.items() for exp in courses
                                    if criteria.classify_protocol_004_drug(name)[0] in ("listed", "unresolved"))]
     outcomes = [exp.medication.outcome for exp in counted]
     ineffective: bool | None = True if "failure" in outcomes else None
     relapse: bool | None = True if "relapse" in outcomes else None
-    if ineffective is None and relapse is None and complete and all(o not in (None, "unknown") for o in outcomes):
+    unidentified_failed = any(e.medication.outcome in (None, "unknown", "failure", "relapse") for e in unidentified)
+    if ineffective is None and relapse is None and complete and not unidentified_failed \
+            and all(o not in (None, "unknown") for o in outcomes):
         ineffective = relapse = False
     for exp in counted:
         if exp.medication.outcome in ("failure", "relapse"):
@@ -558,14 +502,16 @@ def refractory_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
     result = criteria.protocol_004_refractory(facts)
     if result.value is None and result.review is None:
         named = [m for m in result.missing if not m.startswith("maximum glucocorticoid dose")]
-        if "immunomodulator history (drugs and durations)" in named:
-            named[named.index("immunomodulator history (drugs and durations)")] = \
-                "complete medication history (immunomodulators and their durations)"
-        if "cyclophosphamide use" in named and not complete:
-            named[named.index("cyclophosphamide use")] = "complete medication history (cyclophosphamide use)"
+        for label, incomplete in (("immunomodulator history (drugs and durations)",
+                                   "complete medication history (immunomodulators and their durations)"),
+                                  ("cyclophosphamide use", "complete medication history (cyclophosphamide use)")):
+            if label in named:
+                at = named.index(label)
+                named[at:at + 1] = [incomplete] if not complete else identities
         for label in ("conventional treatment ineffective", "relapse after remission"):
             if label in named:
                 named[named.index(label)] = f"{label} (outcome of the glucocorticoid/immunomodulator courses)"
+                named += identities if complete and unidentified_failed else []
         result = ValueResult(missing=tuple(dict.fromkeys([*gc_missing, *named])) or result.missing,
                              evidence=result.evidence, note=result.note)
     return result.model_copy(update={"evidence": (*result.evidence, *evidence)})

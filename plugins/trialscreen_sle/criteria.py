@@ -28,14 +28,13 @@ TODO / deliberately not coded
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from trialscreen.logic import Outcome, all_of, any_of
+from trialscreen.plugins.helpers import add_months, and3, not3, or3
 from trialscreen.plugins.types import ScoreResult
 
 from trialscreen_sle.items import (
@@ -51,32 +50,9 @@ from trialscreen_sle.scores import sledai2k
 # three-valued helpers (bool | None over trialscreen.logic's truth table)
 # --------------------------------------------------------------------------------------------------------------
 
-_TO_OUTCOME = {True: Outcome.MET, False: Outcome.NOT_MET, None: Outcome.UNKNOWN}
-_FROM_OUTCOME = {Outcome.MET: True, Outcome.NOT_MET: False, Outcome.UNKNOWN: None, Outcome.REVIEW: None}
-
-
-def _and(*values: bool | None) -> bool | None:
-    return _FROM_OUTCOME[all_of(_TO_OUTCOME[v] for v in values)]
-
-
-def _or(*values: bool | None) -> bool | None:
-    return _FROM_OUTCOME[any_of(_TO_OUTCOME[v] for v in values)]
-
-
-def _not(value: bool | None) -> bool | None:
-    return None if value is None else not value
-
 
 def _compare(value: float | None, test: Callable[[float], bool]) -> bool | None:
     return None if value is None else bool(test(value))
-
-
-def _add_months(day: date, months: int) -> date:
-    """`day` plus/minus whole calendar months, clamped to the month's last day (31 Mar - 1 month = 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -115,9 +91,9 @@ class ClassificationResult(BaseModel):
 def _eular_criterion_answers(items: Eular2019Items) -> dict[str, bool | None]:
     answers: dict[str, bool | None] = {name: getattr(items, name) for name in EULAR2019_CRITERIA
                                        if name in Eular2019Items.model_fields}
-    answers["low_c3_or_low_c4"] = _or(items.low_c3, items.low_c4)
-    answers["low_c3_and_low_c4"] = _and(items.low_c3, items.low_c4)
-    answers["anti_dsdna_or_anti_smith"] = _or(items.anti_dsdna, items.anti_smith)
+    answers["low_c3_or_low_c4"] = or3(items.low_c3, items.low_c4)
+    answers["low_c3_and_low_c4"] = and3(items.low_c3, items.low_c4)
+    answers["anti_dsdna_or_anti_smith"] = or3(items.anti_dsdna, items.anti_smith)
     return answers
 
 
@@ -180,10 +156,10 @@ def eular_acr_2019(items: Eular2019Items) -> ClassificationResult:
     entry = _ana_entry(items)
     if entry is None:
         missing[:0] = ["ana_titre"]
-    has_clinical = _or(*(answers[name] for name, (_, _, clinical) in EULAR2019_CRITERIA.items() if clinical))
+    has_clinical = or3(*(answers[name] for name, (_, _, clinical) in EULAR2019_CRITERIA.items() if clinical))
     points = True if minimum >= EULAR2019_THRESHOLD else (False if maximum < EULAR2019_THRESHOLD else None)
     return ClassificationResult(
-        classified=_and(entry, has_clinical, points),
+        classified=and3(entry, has_clinical, points),
         total=minimum if minimum == maximum else None,
         minimum=minimum,
         maximum=maximum,
@@ -250,7 +226,7 @@ def lldas(inputs: LldasInputs) -> LldasResult:
         total_ok = True if score.maximum <= LLDAS_SLEDAI_MAX else (False if score.minimum > LLDAS_SLEDAI_MAX else None)
         organ_answers = {name: getattr(inputs.sledai2k, name)
                          for names in LLDAS_MAJOR_ORGAN_ITEMS.values() for name in names}
-        organ_ok = _not(_or(*organ_answers.values()))
+        organ_ok = not3(or3(*organ_answers.values()))
         if total_ok is None or organ_ok is None:
             missing.extend(f"sledai2k.{name}" for name in score.missing)
     if inputs.haemolytic_anaemia is None:
@@ -259,9 +235,9 @@ def lldas(inputs: LldasInputs) -> LldasResult:
         missing.append("gastrointestinal_activity")
 
     components: dict[str, bool | None] = {
-        "sledai_activity": _and(total_ok, organ_ok, _not(inputs.haemolytic_anaemia),
-                                _not(inputs.gastrointestinal_activity)),
-        "no_new_activity": _not(inputs.new_activity_since_previous),
+        "sledai_activity": and3(total_ok, organ_ok, not3(inputs.haemolytic_anaemia),
+                                not3(inputs.gastrointestinal_activity)),
+        "no_new_activity": not3(inputs.new_activity_since_previous),
         "pga": _compare(inputs.physician_global_assessment, lambda v: v <= LLDAS_PGA_MAX),
         "prednisolone": _compare(inputs.prednisolone_equivalent_mg_day, lambda v: v <= LLDAS_PREDNISOLONE_MAX_MG),
         "maintenance_immunosuppression": inputs.maintenance_immunosuppression_acceptable,
@@ -273,7 +249,7 @@ def lldas(inputs: LldasInputs) -> LldasResult:
         if components[component] is None:
             missing.append(field)
     failed = tuple(name for name, value in components.items() if value is False)
-    met = _and(*components.values())
+    met = and3(*components.values())
     return LldasResult(met=met, components=components, failed=failed,
                        missing=() if met is not None else tuple(missing), sledai2k=score)
 
@@ -312,14 +288,14 @@ def failure_to_achieve_lldas(
         raise ValueError("months must be at least 1")
     dated = sorted(((day, _lldas_value(result)) for day, result in assessments if day <= as_of),
                    key=lambda pair: pair[0])
-    window_start = _add_months(as_of, -months)
+    window_start = add_months(as_of, -months)
     inside = [pair for pair in dated if pair[0] >= window_start]
     before = [pair for pair in dated if pair[0] < window_start]
     evidence = ([before[-1]] if before else []) + inside
     states = [state for _, state in evidence]
     if True in states:
         return False
-    if len(evidence) < 2 or _add_months(evidence[0][0], months) > evidence[-1][0]:
+    if len(evidence) < 2 or add_months(evidence[0][0], months) > evidence[-1][0]:
         return None
     return None if None in states else True
 
@@ -393,7 +369,7 @@ def ln_active_p001(upcr_mg_mg: float | None, proteinuria_g_day: float | None) ->
     suffices; False only when both are known and neither exceeds its limit.
     Source: protocol NCT06316791 registry text.
     """
-    return _or(_compare(upcr_mg_mg, lambda v: v > 1.0), _compare(proteinuria_g_day, lambda v: v > 3.5))
+    return or3(_compare(upcr_mg_mg, lambda v: v > 1.0), _compare(proteinuria_g_day, lambda v: v > 3.5))
 
 
 def severe_ln_p002(
@@ -408,7 +384,7 @@ def severe_ln_p002(
     coded: protein >6 g/24 h OR creatinine >1.5 × ULN OR CrCl <40 mL/min. Strict inequalities as written.
     Source: protocol NCT07212322 registry text.
     """
-    return _or(
+    return or3(
         _compare(proteinuria_g_24h, lambda v: v > 6.0),
         _compare(creatinine_x_uln, lambda v: v > 1.5),
         _compare(crcl_ml_min, lambda v: v < 40.0),
@@ -445,7 +421,7 @@ def sle_itp_p001(
         consecutive_low: bool | None = None
     else:
         consecutive_low = any(a[1] < 50 and b[1] < 50 and a[0] != b[0] for a, b in zip(counts, counts[1:]))
-    result = _and(
+    result = and3(
         consecutive_low,
         smear_normal,
         marrow_megakaryocytes_increased_or_normal_with_maturation_disorder,
@@ -579,7 +555,7 @@ def refractory_p003(
     """
     agents_ok = None if listed_agents_used is None else listed_agents_used >= min_listed_agents
     gc_ok = None if high_dose_gc_days is None else high_dose_gc_days >= min_high_dose_gc_days
-    return _or(_and(gc_ok, hydroxychloroquine_used, agents_ok), intolerant_to_standard_treatment)
+    return or3(and3(gc_ok, hydroxychloroquine_used, agents_ok), intolerant_to_standard_treatment)
 
 
 #: Protocol 002's "standard treatment regimen": any of these classes, alone or in combination.
@@ -606,7 +582,7 @@ def refractory_p002(
     """
     treatment_ok = (None if stable_standard_treatment_days is None
                     else stable_standard_treatment_days >= min_stable_treatment_days)
-    return _and(treatment_ok, lldas_failure)
+    return and3(treatment_ok, lldas_failure)
 
 
 __all__ = [

@@ -29,7 +29,7 @@ from dateutil.relativedelta import relativedelta
 
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import ParsedAssessment
-from trialscreen.logic import Outcome, all_of, any_of
+from trialscreen.plugins.helpers import and3, or3, tri, within_text
 from trialscreen.plugins.results import answer, score_at_least, score_evidence, score_value, window_param
 from trialscreen.plugins.types import Evidence, ScoreResult, ValueResult
 from trialscreen.rules.model import Window
@@ -72,29 +72,6 @@ TREATMENT_CLASSES_FOR_FAILURE: tuple[str, ...] = (*STANDARD_TREATMENT_CLASSES, "
 # --------------------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------------------
-
-_TO_OUTCOME = {True: Outcome.MET, False: Outcome.NOT_MET, None: Outcome.UNKNOWN}
-_FROM_OUTCOME = {Outcome.MET: True, Outcome.NOT_MET: False, Outcome.UNKNOWN: None, Outcome.REVIEW: None}
-
-
-def _and(*values: bool | None) -> bool | None:
-    return _FROM_OUTCOME[all_of(_TO_OUTCOME[v] for v in values)]
-
-
-def _or(*values: bool | None) -> bool | None:
-    return _FROM_OUTCOME[any_of(_TO_OUTCOME[v] for v in values)]
-
-
-def _state(result: ValueResult) -> bool | None:
-    return result.value if isinstance(result.value, bool) else None
-
-
-def _window(params: dict[str, Any], key: str = "within") -> Window | None:
-    return window_param(params, key)
-
-
-def _span(window: Window | None) -> str:
-    return f" within {window.describe()} before screening" if window else ""
 
 
 def _missing_of(*results: ValueResult) -> list[str]:
@@ -146,7 +123,7 @@ def _assessment_evidence(parsed: ParsedAssessment, label: str, value: Any) -> Ev
 
 
 def _no_assessment(name: str, instrument: str, window: Window | None) -> str:
-    return f"{name} assessment ({instrument}){_span(window)}"
+    return f"{name} assessment ({instrument}){within_text(window)}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -198,7 +175,7 @@ def sledai2k_value(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     Source: Gladman DD, Ibañez D, Urowitz MB. Systemic lupus erythematosus disease activity index 2000.
     J Rheumatol 2002;29:288-91 (weights verified as recorded in `trialscreen_sle.items.SLEDAI2K_ITEMS`).
     """
-    window = _window(params)
+    window = window_param(params)
     found = _sledai(ctx, window)
     if found is None:
         return ValueResult(missing=(_no_assessment("SLEDAI-2K", SLEDAI2K, window),))
@@ -217,7 +194,7 @@ def sledai2k_clinical_value(ctx: ScreeningContext, params: dict[str, Any]) -> Va
     Source: Gladman DD et al. J Rheumatol 2002;29:288-91; the clinical SLEDAI drops exactly the two serological
     descriptors (Rheumatology (Oxford) 2020, PMC7719036 Table 1) — see `scores.sledai2k_clinical`.
     """
-    window = _window(params)
+    window = window_param(params)
     found = _sledai(ctx, window)
     if found is None:
         return ValueResult(missing=(_no_assessment("SLEDAI-2K", SLEDAI2K, window),))
@@ -241,7 +218,7 @@ def sledai2k_at_least(ctx: ScreeningContext, params: dict[str, Any]) -> ValueRes
     entered without items decides it exactly.
     Source: SLEDAI-2K per Gladman DD et al. J Rheumatol 2002;29:288-91; threshold from the protocol text.
     """
-    window = _window(params)
+    window = window_param(params)
     threshold = float(params["threshold"])
     found = _sledai(ctx, window)
     if found is None:
@@ -265,7 +242,7 @@ def sledai_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     more is unknown: the items are needed to see whether serological points were attributed.
     Sources: Gladman DD et al. J Rheumatol 2002;29:288-91 (weights); protocol NCT07212322 registry text.
     """
-    window = _window(params)
+    window = window_param(params)
     found = _sledai(ctx, window)
     if found is None:
         return ValueResult(missing=(_no_assessment("SLEDAI-2K", SLEDAI2K, window),))
@@ -300,7 +277,7 @@ def eular_acr_2019(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     domain). A documented classification contradicted by a decided assessment goes to the investigator.
     Source: Aringer M et al. Ann Rheum Dis 2019;78:1151-59 / Arthritis Rheumatol 2019;71:1400-12.
     """
-    window = _window(params)
+    window = window_param(params)
     documented = documented_classification(ctx, params["documented_as"])
     parsed = ctx.assessment(EULAR2019, window)
     evidence = list(documented.evidence)
@@ -324,7 +301,7 @@ def eular_acr_2019(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
                                       f"assessment ({parsed.source}, not classified)", evidence=tuple(evidence))
         return ValueResult(value=True, evidence=tuple(evidence))
     if parsed is None:
-        return ValueResult(missing=(f"2019 EULAR/ACR classification: a criteria assessment ({EULAR2019}){_span(window)} "
+        return ValueResult(missing=(f"2019 EULAR/ACR classification: a criteria assessment ({EULAR2019}){within_text(window)} "
                                     "or a documented classification (diagnoses[].classification)",),
                            evidence=tuple(evidence))
     return answer(computed, evidence=evidence, missing=missing)
@@ -369,7 +346,7 @@ def autoantibodies_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueR
     three are known negative.
     Source: protocol NCT07212322 registry text (1:80 is also the 2019 EULAR/ACR entry titre, Aringer 2019).
     """
-    window = _window(params)
+    window = window_param(params)
     min_titre = float(params["ana_min_titre"])
     evidence: list[Evidence] = []
     missing: list[str] = []
@@ -388,17 +365,17 @@ def autoantibodies_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueR
         else:
             parts.append(None)
             why = " (a positive ANA without a titre does not show ≥1:80)" if ana is not None and ana.result == "positive" else ""
-            missing.append(f"ANA titre{_span(window)}{why}")
+            missing.append(f"ANA titre{within_text(window)}{why}")
     for test_id, name in (("anti_dsdna", "anti-dsDNA antibody"), ("anti_sm", "anti-Sm antibody")):
         ser = ctx.serology(test_id, window)
         if ser is None or ser.result == "indeterminate":
             parts.append(None)
-            missing.append(f"{name}{_span(window)}" + (" (indeterminate: repeat)" if ser is not None else ""))
+            missing.append(f"{name}{within_text(window)}" + (" (indeterminate: repeat)" if ser is not None else ""))
         else:
             parts.append(ser.result in ("positive", "detectable"))
         if ser is not None:
             evidence.append(Evidence(label=ser.test.name, value=ser.result, date=ser.date, source=ser.source))
-    return answer(_or(*parts), evidence=evidence, missing=missing)
+    return answer(or3(*parts), evidence=evidence, missing=missing)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -451,7 +428,7 @@ def lldas_value(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     ≤7.5 mg/day; standard maintenance immunosuppression only (`criteria.lldas`).
     Source: Franklyn K et al. Ann Rheum Dis 2016;75:1615-21, Table 1.
     """
-    window = _window(params)
+    window = window_param(params)
     parsed = ctx.assessment(LLDAS, window)
     if parsed is None:
         return ValueResult(missing=(_no_assessment("LLDAS", LLDAS, window),))
@@ -500,10 +477,10 @@ def ln_class_eligible_p001(ctx: ScreeningContext, params: dict[str, Any]) -> Val
     not eligible; III/IV without an activity qualifier is unknown).
     Sources: Weening JJ et al. J Am Soc Nephrol 2004;15:241-50 (ISN/RPS 2003); protocol NCT06316791 text.
     """
-    window = _window(params)
+    window = window_param(params)
     parsed = ctx.assessment(LN_BIOPSY, window)
     if parsed is None:
-        return ValueResult(missing=(f"renal biopsy classified by ISN/RPS 2003 ({LN_BIOPSY}){_span(window)}",))
+        return ValueResult(missing=(f"renal biopsy classified by ISN/RPS 2003 ({LN_BIOPSY}){within_text(window)}",))
     biopsy = parsed.items
     if not isinstance(biopsy, criteria.LupusNephritisBiopsy):
         return ValueResult(missing=(f"ISN/RPS class of the renal biopsy ({parsed.source}.items)",))
@@ -521,12 +498,12 @@ def ln_active_p001(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     (`criteria.ln_active_p001`; either suffices, not met only when both are known and neither exceeds).
     Source: protocol NCT06316791 registry text (UPCR read in mg/mg = g/g, as the pure function documents).
     """
-    window = _window(params)
+    window = window_param(params)
     upcr = ctx.observation("upcr", window)
     protein = ctx.observation("proteinuria_24h", window)
     met = criteria.ln_active_p001(upcr.value if upcr else None, protein.value if protein else None)
     evidence = [ctx.evidence_of(o) for o in (upcr, protein) if o is not None]
-    missing = [f"{name}{_span(window)}" for name, obs in (("urine protein/creatinine ratio", upcr),
+    missing = [f"{name}{within_text(window)}" for name, obs in (("urine protein/creatinine ratio", upcr),
                                                          ("24-hour urine protein", protein)) if obs is None]
     return answer(met, evidence=evidence, missing=missing)
 
@@ -541,14 +518,14 @@ def severe_ln_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     when all three are known and none qualifies.
     Source: protocol NCT07212322 registry text; CrCl per Cockcroft DW, Gault MH. Nephron 1976;16:31-41.
     """
-    window = _window(params)
+    window = window_param(params)
     evidence: list[Evidence] = []
     missing: list[str] = []
     proteins = ctx.observations("proteinuria_24h", window)
     protein = max((o.value for o in proteins), default=None)
     evidence.extend(ctx.evidence_of(o) for o in proteins)
     if protein is None:
-        missing.append(f"24-hour urine protein{_span(window)}")
+        missing.append(f"24-hour urine protein{within_text(window)}")
     creatinines = ctx.observations("creatinine", window)
     ratios = [o.value / o.ref_high for o in creatinines if o.ref_high]
     no_uln = [o for o in creatinines if not o.ref_high]
@@ -562,7 +539,7 @@ def severe_ln_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
                                      date=o.date, source=o.source))
     if ratio is None:
         missing.extend([f"upper limit of normal of serum creatinine ({o.source})" for o in no_uln]
-                       or [f"serum creatinine{_span(window)}"])
+                       or [f"serum creatinine{within_text(window)}"])
     crcl = ctx.value("core.crcl_cockcroft_gault", {"within": params.get("within")})
     crcl_value = crcl.value if isinstance(crcl.value, (int, float)) and not isinstance(crcl.value, bool) else None
     if crcl_value is not None:
@@ -587,8 +564,8 @@ def itp_p001(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     (`criteria.sle_itp_p001`).
     Source: protocol NCT06316791 registry text.
     """
-    counts_window = _window(params, "counts_within")
-    window = _window(params)
+    counts_window = window_param(params, "counts_within")
+    window = window_param(params)
     counts = ctx.observations("platelets", counts_window)
     latest = ctx.observation("platelets", window)
     workup = ctx.assessment(ITP_WORKUP)
@@ -609,14 +586,14 @@ def itp_p001(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
                                   "investigator decides", evidence=tuple(evidence))
     missing: list[str] = []
     if len(counts) < 2:
-        missing.append("two consecutive platelet counts (blood routine examinations)" + _span(counts_window))
+        missing.append("two consecutive platelet counts (blood routine examinations)" + within_text(counts_window))
     src = workup.source if workup is not None else ITP_WORKUP
     if items.smear_normal is None:
         missing.append(f"peripheral blood smear morphology ({src})")
     if items.marrow_megakaryocytes_increased_or_normal_with_maturation_disorder is None:
         missing.append(f"bone marrow megakaryocyte morphology ({src})")
     if latest is None:
-        missing.append(f"platelet count{_span(window)}")
+        missing.append(f"platelet count{within_text(window)}")
     return answer(met, evidence=evidence, missing=missing)
 
 
@@ -692,38 +669,38 @@ def refractory_p003(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
     other_months = None if other_months is None else int(other_months)
     hcq = _used(ctx, "hydroxychloroquine", other_months)
     agents = {name: _used(ctx, name, other_months) for name in criteria.P003_AGENTS}
-    n_true = sum(_state(r) is True for r in agents.values())
-    n_open = sum(_state(r) is None for r in agents.values())
+    n_true = sum(tri(r) is True for r in agents.values())
+    n_open = sum(tri(r) is None for r in agents.values())
     need = int(params["min_listed_agents"])
     agents_ok = True if n_true >= need else (False if n_true + n_open < need else None)
-    treatment = _and(_state(gc), _state(hcq), agents_ok)
+    treatment = and3(tri(gc), tri(hcq), agents_ok)
     intolerant = ctx.value("core.distinct_agents_at_least", {
         "names": ["hydroxychloroquine", *criteria.P003_AGENTS], "classes": ["glucocorticoid"],
         "outcomes": ["intolerance"], "count": 1})
     duration = f" ≥{other_months} months" if other_months else ""
     evidence = [
         Evidence(label=f"glucocorticoid ≥{params['gc_min_mg_per_kg_per_day']} mg/kg/day for ≥{params['gc_months']} months",
-                 value=_state(gc)), *gc.evidence,
-        Evidence(label=f"hydroxychloroquine{duration}", value=_state(hcq)), *hcq.evidence,
+                 value=tri(gc)), *gc.evidence,
+        Evidence(label=f"hydroxychloroquine{duration}", value=tri(hcq)), *hcq.evidence,
         Evidence(label=f"listed agents{duration} (≥{need} needed)", value=n_true),
-        *(e for r in agents.values() if _state(r) for e in r.evidence),
+        *(e for r in agents.values() if tri(r) for e in r.evidence),
     ]
     if treatment is True:
         return ValueResult(value=True, evidence=tuple(evidence))
-    if _state(intolerant) is True:
+    if tri(intolerant) is True:
         evidence.extend(intolerant.evidence)
         if params["intolerance"] == "accept":
             return ValueResult(value=True, evidence=tuple(evidence))
         return ValueResult(review="intolerance of a standard treatment is recorded; whether the patient is "
                                   "'Intolerant to standard treatments' is for the investigator", evidence=tuple(evidence))
-    if treatment is False and _state(intolerant) is False:
+    if treatment is False and tri(intolerant) is False:
         return ValueResult(value=False, evidence=tuple(evidence))
     missing: list[str] = []
     if treatment is None:
-        missing += _missing_of(*(r for r in (gc, hcq) if _state(r) is None))
+        missing += _missing_of(*(r for r in (gc, hcq) if tri(r) is None))
         if agents_ok is None:
-            missing += _missing_of(*(r for r in agents.values() if _state(r) is None))
-    if _state(intolerant) is None:
+            missing += _missing_of(*(r for r in agents.values() if tri(r) is None))
+    if tri(intolerant) is None:
         missing += _missing_of(intolerant)
     return ValueResult(missing=_uniq(missing) or ("treatment history for protocol 003 refractoriness",),
                        evidence=tuple(evidence))
@@ -745,10 +722,10 @@ def refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
     stable = ctx.value("core.exposure_duration_at_least", {
         "classes": list(params["classes"]), "months": months, "within": {"months": months}})
     lldas_failed = ctx.value("sle.lldas_not_achieved", {"months": int(params["lldas_months"])})
-    met = _and(_state(stable), _state(lldas_failed))
-    evidence = [Evidence(label=f"standard treatment throughout the last {months} months", value=_state(stable)),
+    met = and3(tri(stable), tri(lldas_failed))
+    evidence = [Evidence(label=f"standard treatment throughout the last {months} months", value=tri(stable)),
                 *stable.evidence,
-                Evidence(label=f"LLDAS not achieved for ≥{params['lldas_months']} months", value=_state(lldas_failed)),
+                Evidence(label=f"LLDAS not achieved for ≥{params['lldas_months']} months", value=tri(lldas_failed)),
                 *lldas_failed.evidence]
     return answer(met, evidence=evidence, missing=_missing_of(stable, lldas_failed))
 
@@ -772,11 +749,11 @@ def refractory_p000(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
         return ValueResult(value=True, evidence=tuple(documented.evidence))
     failures = ctx.value("core.distinct_agents_at_least", {
         "classes": list(params["classes"]), "outcomes": ["failure", "relapse"], "count": 1})
-    if _state(failures) is True:
+    if tri(failures) is True:
         return ValueResult(review="treatment failure or relapse is recorded; whether the disease is relapsed/refractory "
                                   "'per 2022 EULAR/ACR' (no such published definition) is for the investigator",
                            evidence=failures.evidence)
-    if _state(failures) is False:
+    if tri(failures) is False:
         return ValueResult(value=False, evidence=failures.evidence)
     return ValueResult(missing=failures.missing or ("treatment failure or relapse history",), evidence=failures.evidence)
 
@@ -802,15 +779,15 @@ def refractory_p001(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
     if any(c in ln_names for _, c in conditions):
         cls = ctx.value("sle.ln_class_eligible_p001", {"within": params.get("biopsy_within")})
         active = ctx.value("sle.ln_active_p001", {"within": params.get("within")})
-        branches.append((_and(_state(cls), _state(active)), _missing_of(cls, active)))
-        evidence += [Evidence(label="SLE-LN: biopsy class eligible", value=_state(cls)), *cls.evidence,
-                     Evidence(label="SLE-LN: active renal disease", value=_state(active)), *active.evidence]
+        branches.append((and3(tri(cls), tri(active)), _missing_of(cls, active)))
+        evidence += [Evidence(label="SLE-LN: biopsy class eligible", value=tri(cls)), *cls.evidence,
+                     Evidence(label="SLE-LN: active renal disease", value=tri(active)), *active.evidence]
     if any(c in itp_names for _, c in conditions):
         itp = ctx.value("sle.itp_p001", {"within": params.get("within")})
         if itp.review is not None:
             return ValueResult(review=itp.review, evidence=tuple(evidence + list(itp.evidence)))
-        branches.append((_state(itp), _missing_of(itp)))
-        evidence += [Evidence(label="SLE-ITP", value=_state(itp)), *itp.evidence]
+        branches.append((tri(itp), _missing_of(itp)))
+        evidence += [Evidence(label="SLE-ITP", value=tri(itp)), *itp.evidence]
     if not branches:
         unrecorded = [i for i, c in conditions if not c]
         if unrecorded or not conditions:
@@ -819,9 +796,9 @@ def refractory_p001(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResul
         return ValueResult(value=False, evidence=tuple(
             Evidence(label="SLE condition", value=ctx.patient.diagnoses[i].condition, source=f"diagnoses[{i}].condition")
             for i, _ in conditions))
-    manifestation = _or(*(state for state, _ in branches))
+    manifestation = or3(*(state for state, _ in branches))
     treated = ctx.value("sle.standard_treatment_ongoing", {"classes": list(params["classes"])})
-    evidence += [Evidence(label="receiving standard treatment", value=_state(treated)), *treated.evidence]
-    met = _and(manifestation, _state(treated))
+    evidence += [Evidence(label="receiving standard treatment", value=tri(treated)), *treated.evidence]
+    met = and3(manifestation, tri(treated))
     missing = [m for state, gaps in branches if state is None for m in gaps] if manifestation is None else []
     return answer(met, evidence=evidence, missing=missing + _missing_of(treated))

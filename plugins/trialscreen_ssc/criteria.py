@@ -17,6 +17,7 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
+from trialscreen.plugins.helpers import and3, or3
 from trialscreen.plugins.types import ScoreResult
 
 from .items import SSC_2013_THRESHOLD, Ssc2013Items, SscSubtype
@@ -44,22 +45,6 @@ def _d(x: float | int) -> Decimal:
     return Decimal(repr(float(x))) if isinstance(x, float) else Decimal(x)
 
 
-def _and3(*values: bool | None) -> bool | None:
-    if any(v is False for v in values):
-        return False
-    if all(v is True for v in values):
-        return True
-    return None
-
-
-def _or3(*values: bool | None) -> bool | None:
-    if any(v is True for v in values):
-        return True
-    if values and all(v is False for v in values):
-        return False
-    return None
-
-
 # ---------------------------------------------------------------------------
 # 2013 ACR/EULAR classification
 # ---------------------------------------------------------------------------
@@ -73,11 +58,11 @@ def ssc_2013_classified(items: Ssc2013Items) -> bool | None:
     score undecided (``None``)."""
     if items.skin_thickening_sparing_fingers is True or items.better_explained_by_scleroderma_like_disorder is True:
         return False
-    applicable = _and3(
+    applicable = and3(
         None if items.skin_thickening_sparing_fingers is None else True,
         None if items.better_explained_by_scleroderma_like_disorder is None else True,
     )
-    return _and3(applicable, ssc_2013_score(items).at_least(SSC_2013_THRESHOLD))
+    return and3(applicable, ssc_2013_score(items).at_least(SSC_2013_THRESHOLD))
 
 
 # ---------------------------------------------------------------------------
@@ -209,7 +194,7 @@ def p002_ild_lung_function_ok(
         return True
     fvc_ok = None if fvc_pct_predicted is None else _d(fvc_pct_predicted) >= 45
     dlco_ok = None if dlco_pct_predicted is None else _d(dlco_pct_predicted) >= 40
-    lung_ok = _or3(fvc_ok, dlco_ok)
+    lung_ok = or3(fvc_ok, dlco_ok)
     if ild_present is True:
         return lung_ok
     return True if lung_ok is True else None  # ILD status unknown: met only if met either way
@@ -230,7 +215,7 @@ def p004_ild_requirement(
         return True
     fvc_low = None if fvc_pct_predicted is None else _d(fvc_pct_predicted) < 70
     dlco_low = None if dlco_pct_predicted is None else _d(dlco_pct_predicted) < 70
-    requirement = _and3(hrct_ground_glass, _or3(fvc_low, dlco_low))
+    requirement = and3(hrct_ground_glass, or3(fvc_low, dlco_low))
     if ild_present is True:
         return requirement
     return True if requirement is True else None

@@ -15,19 +15,28 @@ must decide). Missing data never passes. The clinical logic is the cited, tested
 * this plugin's history categories ``raynaud_phenomenon``, ``ssc_first_non_raynaud_manifestation`` and
   ``interstitial_lung_disease`` (the event date of the earliest one is the first occurrence);
 * the medication history, through the core predicates (``core.exposure_duration_at_least``,
-  ``core.distinct_agents_at_least``).
+  ``core.distinct_agents_at_least``), and for protocol 004 through the Sjögren's plugin's
+  ``sjogren.refractory_p004`` (the same protocol sentence).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import Exposure, ParsedAssessment
+from trialscreen.facts.record import ParsedAssessment
+from trialscreen.plugins.helpers import (
+    and3,
+    assessment_score,
+    assessment_score_evidence,
+    combined_exposure,
+    documented_classification,
+    documented_or_computed,
+    history_events,
+    tri,
+    within_text,
+)
+from trialscreen.plugins.results import answer, window_param
 from trialscreen.plugins.types import Evidence, ScoreResult, ValueResult
 from trialscreen.rules.model import Window
 
@@ -59,87 +68,9 @@ IMMUNOSUPPRESSANT_CLASSES = ["conventional_immunosuppressant", "bdmard", "tsdmar
 # -- shared helpers -------------------------------------------------------------------------------------------
 
 
-def window(params: dict[str, Any], key: str = "within") -> Window | None:
-    """A window parameter (``{days: 28}``) as a `Window`, or None."""
-    raw = params.get(key)
-    return None if raw is None else Window.model_validate(raw)
-
-
-def _span(within: Window | None) -> str:
-    return f" within {within.describe()} before screening" if within else ""
-
-
-def _tri(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _answer(value: bool | None, evidence: Iterable[Evidence], missing: Iterable[str] = (), review: str | None = None,
-            note: str | None = None) -> ValueResult:
-    evidence = tuple(evidence)
-    if value is not None:
-        return ValueResult(value=value, evidence=evidence, note=note)
-    if review is not None:
-        return ValueResult(review=review, evidence=evidence, note=note)
-    return ValueResult(missing=tuple(dict.fromkeys(missing)) or ("data to decide this",), evidence=evidence, note=note)
-
-
-def _as_of(ctx: ScreeningContext, day: date) -> ScreeningContext:
-    """The same record seen on another as-of date (what the core predicates would answer on `day`)."""
-    return ScreeningContext(ctx.record, day, ctx.plugins)
-
-
-def _score_of(parsed: ParsedAssessment, score: Callable[[Any], ScoreResult], name: str,
-              instrument: str) -> ScoreResult | ValueResult:
-    """The assessment's score: from its items; a total entered without items is accepted and marked; a total
-    entered beside incomplete items is used when the items allow it, and reviewed when they do not."""
-    total = parsed.assessment.total
-    if parsed.items is None:
-        if total is None:
-            return ValueResult(missing=(f"{name} items or total ({parsed.source})",))
-        return ScoreResult(instrument=instrument, total=total, minimum=total, maximum=total, total_entered=True,
-                           note="total entered without items")
-    result = score(parsed.items)
-    if total is None or result.complete:
-        if total is not None and total != result.total:
-            return result.model_copy(update={"note": f"entered total {total:g} differs from the item sum "
-                                                     f"{result.total:g}; the item sum is used"})
-        return result
-    if result.minimum <= total <= result.maximum:
-        return ScoreResult(instrument=instrument, total=total, minimum=total, maximum=total, total_entered=True,
-                           contributing=result.contributing, note="total entered; items incomplete")
-    return ValueResult(review=f"entered {name} total {total:g} is outside what the recorded items allow "
-                              f"({result.minimum:g}-{result.maximum:g}) ({parsed.source})")
-
-
-def _score_evidence(score: ScoreResult, parsed: ParsedAssessment, label: str) -> tuple[Evidence, ...]:
-    shown = score.total if score.total is not None else f"{score.minimum:g}-{score.maximum:g} (incomplete)"
-    head = Evidence(label=label + (" (total entered)" if score.total_entered else ""), value=shown,
-                    date=parsed.assessment.date, source=parsed.source)
-    return (head, *(Evidence(label=f"  {i.label or i.item}", value=i.points, source=parsed.source)
-                    for i in score.contributing))
-
-
-def _events(ctx: ScreeningContext, category: str) -> list[tuple[int, Any]]:
-    return [(i, e) for i, e in enumerate(ctx.patient.history.events)
-            if e.category == category and (e.date is None or e.date <= ctx.as_of)]
-
-
 def _event_evidence(i: int, event: Any, label: str) -> Evidence:
     return Evidence(label=event.description or label, value=event.code or True, date=event.date,
                     source=f"history.events[{i}]")
-
-
-def documented_classification(ctx: ScreeningContext, matches: Callable[[str], bool]) -> list[Evidence]:
-    """Evidence for each SSC diagnosis whose ``classification`` list names the criteria set."""
-    found = []
-    for i, dx in enumerate(ctx.patient.diagnoses):
-        if dx.indication != INDICATION:
-            continue
-        for label in dx.classification:
-            if matches(label):
-                found.append(Evidence(label=f"documented classification: {label}", value=True,
-                                      date=dx.diagnosis_date or dx.onset_date, source=f"diagnoses[{i}].classification"))
-    return found
 
 
 def _is_2013(label: str) -> bool:
@@ -163,7 +94,7 @@ def serology_status(ctx: ScreeningContext, test_id: str) -> tuple[bool | None, E
 
 
 def _mrss_score(ctx: ScreeningContext, parsed: ParsedAssessment) -> ScoreResult | ValueResult:
-    return _score_of(parsed, scores.mrss, "mRSS", MRSS)
+    return assessment_score(parsed, scores.mrss, "mRSS", MRSS)
 
 
 def mrss_value(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -173,14 +104,14 @@ def mrss_value(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
     Clements PJ, Lachenbruch PA, Seibold JR, et al. J Rheumatol 1995;22:1281-5; Khanna D, Furst DE, Clements PJ,
     et al. J Scleroderma Relat Disord 2017;2:11-18. Scoring: `trialscreen_ssc.scores.mrss`.
     """
-    within = window(params)
+    within = window_param(params)
     parsed = ctx.assessment(MRSS, within)
     if parsed is None:
-        return ValueResult(missing=(f"mRSS assessment{_span(within)}",))
+        return ValueResult(missing=(f"mRSS assessment{within_text(within)}",))
     score = _mrss_score(ctx, parsed)
     if isinstance(score, ValueResult):
         return score
-    evidence = _score_evidence(score, parsed, "mRSS")
+    evidence = assessment_score_evidence(score, parsed, "mRSS")
     if score.total is None:
         return ValueResult(missing=tuple(f"mRSS area: {a} ({parsed.source})" for a in score.missing), evidence=evidence)
     return ValueResult(value=score.total, evidence=evidence,
@@ -196,18 +127,18 @@ def mrss_progression(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResu
     decimal arithmetic; exactly +10% is not progression; from a baseline of 0 any increase goes to review).
     The protocol names no interval; the earliest assessment in the window is the baseline (pass ``within``).
     """
-    within = window(params)
+    within = window_param(params)
     assessed = ctx.assessments(MRSS, within)
     if len(assessed) < 2:
-        return ValueResult(missing=(f"two dated mRSS assessments{_span(within)} (found {len(assessed)})",))
+        return ValueResult(missing=(f"two dated mRSS assessments{within_text(within)} (found {len(assessed)})",))
     baseline, current = assessed[0], assessed[-1]
     if baseline.assessment.date == current.assessment.date:
-        return ValueResult(missing=(f"two mRSS assessments on different dates{_span(within)}",))
+        return ValueResult(missing=(f"two mRSS assessments on different dates{within_text(within)}",))
     first, last = _mrss_score(ctx, baseline), _mrss_score(ctx, current)
     for s in (first, last):
         if isinstance(s, ValueResult):
             return s
-    evidence = (*_score_evidence(first, baseline, "baseline mRSS"), *_score_evidence(last, current, "latest mRSS"))
+    evidence = (*assessment_score_evidence(first, baseline, "baseline mRSS"), *assessment_score_evidence(last, current, "latest mRSS"))
     threshold = float(params.get("threshold_pct", 10))
     if first.total and last.total is not None:
         change = (last.total - first.total) * 100 / first.total
@@ -245,18 +176,18 @@ def acr_eular_2013_score(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     van den Hoogen F, Khanna D, Fransen J, et al. 2013 classification criteria for systemic sclerosis. Arthritis
     Rheum 2013;65:2737-47 / Ann Rheum Dis 2013;72:1747-55 (Table 1). Scoring: `scores.ssc_2013_score`.
     """
-    within = window(params)
+    within = window_param(params)
     parsed = ctx.assessment(ACR_EULAR_2013, within)
     if parsed is None:
-        return ValueResult(missing=(f"2013 ACR/EULAR classification items{_span(within)}",))
+        return ValueResult(missing=(f"2013 ACR/EULAR classification items{within_text(within)}",))
     extra: list[Evidence] = []
     if parsed.items is not None:
         items, extra = _fill_2013(ctx, parsed.items)
         parsed = ParsedAssessment(parsed.assessment, items, parsed.source)
-    score = _score_of(parsed, scores.ssc_2013_score, "2013 ACR/EULAR", ACR_EULAR_2013)
+    score = assessment_score(parsed, scores.ssc_2013_score, "2013 ACR/EULAR", ACR_EULAR_2013)
     if isinstance(score, ValueResult):
         return score
-    evidence = (*_score_evidence(score, parsed, "2013 ACR/EULAR SSc score"), *extra)
+    evidence = (*assessment_score_evidence(score, parsed, "2013 ACR/EULAR SSc score"), *extra)
     if score.total is None:
         return ValueResult(missing=tuple(f"2013 ACR/EULAR item: {m} ({parsed.source})" for m in score.missing),
                            evidence=evidence)
@@ -275,20 +206,20 @@ def acr_eular_2013(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
     classification go to review. A total entered without items decides only "not classified" (< 9): the
     applicability conditions need the items.
     """
-    within = window(params)
-    documented = documented_classification(ctx, _is_2013) if params.get("accept_documented", True) else []
+    within = window_param(params)
+    documented = documented_classification(ctx, INDICATION, _is_2013) if params.get("accept_documented", True) else []
     parsed = ctx.assessment(ACR_EULAR_2013, within)
     computed: ValueResult | None = None
     if parsed is not None and parsed.items is not None:
         items, extra = _fill_2013(ctx, parsed.items)
         score = scores.ssc_2013_score(items)
         decided = criteria.ssc_2013_classified(items)
-        evidence = (*_score_evidence(score, parsed, "2013 ACR/EULAR SSc score"), *extra)
+        evidence = (*assessment_score_evidence(score, parsed, "2013 ACR/EULAR SSc score"), *extra)
         missing = [f"2013 ACR/EULAR item: {m} ({parsed.source})" for m in score.missing]
         for field in ("skin_thickening_sparing_fingers", "better_explained_by_scleroderma_like_disorder"):
             if getattr(items, field) is None:
                 missing.append(f"2013 ACR/EULAR applicability: {field} ({parsed.source})")
-        computed = _answer(decided, evidence, missing)
+        computed = answer(decided, evidence=evidence, missing=missing)
     elif parsed is not None and parsed.assessment.total is not None:
         total = parsed.assessment.total
         ev = Evidence(label="2013 ACR/EULAR SSc score (total entered, no items)", value=total,
@@ -297,18 +228,11 @@ def acr_eular_2013(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult
             computed = ValueResult(value=False, evidence=(ev,), note="total entered without items")
         else:
             computed = ValueResult(missing=(f"2013 ACR/EULAR applicability items ({parsed.source})",), evidence=(ev,))
-    if computed is not None and computed.value is not None:
-        if computed.value is False and documented:
-            return ValueResult(review="2013 ACR/EULAR classification documented as met, but the recorded items "
-                                      "do not meet it", evidence=(*documented, *computed.evidence))
-        return computed.model_copy(update={"evidence": (*documented, *computed.evidence)})
-    if documented:
-        return ValueResult(value=True, evidence=(*documented, *(computed.evidence if computed else ())),
-                           note="documented classification")
-    if computed is not None:
-        return computed
-    return ValueResult(missing=(f"2013 ACR/EULAR classification items (assessment {ACR_EULAR_2013}{_span(within)}) "
-                                "or a documented classification (diagnoses[].classification)",))
+    return documented_or_computed(
+        computed, documented, note="documented classification",
+        conflict="2013 ACR/EULAR classification documented as met, but the recorded items do not meet it",
+        missing=f"2013 ACR/EULAR classification items (assessment {ACR_EULAR_2013}{within_text(within)}) or a "
+                "documented classification (diagnoses[].classification)")
 
 
 # -- cutaneous subset -----------------------------------------------------------------------------------------
@@ -351,7 +275,7 @@ def cutaneous_subset(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResu
             return ValueResult(review=f"SSc condition {dx.condition!r} is not a recognised cutaneous subset",
                                evidence=(ev,))
         return ValueResult(value=subset in wanted, evidence=(ev,))
-    parsed = ctx.assessment(MRSS, window(params))
+    parsed = ctx.assessment(MRSS, window_param(params))
     if parsed is not None and parsed.items is not None:
         grades = parsed.items.model_dump()
         proximal = [a for a in _PROXIMAL_AREAS if (grades.get(a) or 0) > 0]
@@ -384,7 +308,7 @@ def disease_duration(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResu
         raise ValueError(f"'from' must be raynaud or non_raynaud, not {start_from!r}")
     category = RAYNAUD if start_from == "raynaud" else NON_RAYNAUD
     label = "Raynaud's phenomenon" if start_from == "raynaud" else "first non-Raynaud manifestation of SSc"
-    events = _events(ctx, category)
+    events = history_events(ctx, category)
     dated = [(i, e) for i, e in events if e.date is not None]
     undated = [f"date of {label} (history.events[{i}])" for i, e in events if e.date is None]
     if dated:
@@ -413,11 +337,11 @@ def ild_present(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[bool | N
     as-of date), or the latest ``ssc.chest_hrct`` in ``hrct_within`` reporting ILD. Absent when that HRCT reports
     no ILD and no ILD event is current, or the category was reviewed with none. Else unknown."""
     evidence: list[Evidence] = []
-    current = [(i, e) for i, e in _events(ctx, ILD)
+    current = [(i, e) for i, e in history_events(ctx, ILD)
                if e.ongoing is True or (e.end_date is not None and e.end_date >= ctx.as_of)
                or (e.ongoing is None and e.end_date is None)]
     evidence.extend(_event_evidence(i, e, "interstitial lung disease") for i, e in current)
-    hrct = ctx.assessment(CHEST_HRCT, window(params, "hrct_within"))
+    hrct = ctx.assessment(CHEST_HRCT, window_param(params, "hrct_within"))
     hrct_ild = None
     if hrct is not None and hrct.items is not None:
         hrct_ild = hrct.items.interstitial_lung_disease
@@ -440,7 +364,7 @@ def _pft(ctx: ScreeningContext, within: Window | None) -> tuple[float | None, fl
     fvc = ctx.observation(FVC, within)
     dlco = ctx.observation(DLCO, within)
     evidence = [ctx.evidence_of(o) for o in (fvc, dlco) if o is not None]
-    missing = [f"{name} % predicted{_span(within)}" for name, o in (("FVC", fvc), ("DLCO", dlco)) if o is None]
+    missing = [f"{name} % predicted{within_text(within)}" for name, o in (("FVC", fvc), ("DLCO", dlco)) if o is None]
     return (fvc.value if fvc else None), (dlco.value if dlco else None), evidence, missing
 
 
@@ -453,9 +377,9 @@ def ild_lung_function_p002(ctx: ScreeningContext, params: dict[str, Any]) -> Val
     protocol text; `criteria.p002_ild_lung_function_ok`.
     """
     ild, evidence, ild_missing = ild_present(ctx, params)
-    fvc, dlco, pft_evidence, pft_missing = _pft(ctx, window(params))
+    fvc, dlco, pft_evidence, pft_missing = _pft(ctx, window_param(params))
     decided = criteria.p002_ild_lung_function_ok(ild, fvc, dlco)
-    return _answer(decided, [*evidence, *pft_evidence], [*ild_missing, *pft_missing])
+    return answer(decided, evidence=[*evidence, *pft_evidence], missing=[*ild_missing, *pft_missing])
 
 
 def ild_requirement_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -467,7 +391,7 @@ def ild_requirement_p004(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     `criteria.p004_ild_requirement`.
     """
     ild, evidence, ild_missing = ild_present(ctx, params)
-    hrct = ctx.assessment(CHEST_HRCT, window(params, "hrct_within"))
+    hrct = ctx.assessment(CHEST_HRCT, window_param(params, "hrct_within"))
     ground_glass = hrct.items.ground_glass_opacities if hrct is not None and hrct.items is not None else None
     missing = list(ild_missing)
     if ground_glass is None:
@@ -475,9 +399,9 @@ def ild_requirement_p004(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     else:
         evidence.append(Evidence(label="chest HRCT: ground-glass opacities", value=ground_glass,
                                  date=hrct.assessment.date, source=hrct.source))
-    fvc, dlco, pft_evidence, pft_missing = _pft(ctx, window(params))
+    fvc, dlco, pft_evidence, pft_missing = _pft(ctx, window_param(params))
     decided = criteria.p004_ild_requirement(ild, ground_glass, fvc, dlco)
-    return _answer(decided, [*evidence, *pft_evidence], [*missing, *pft_missing])
+    return answer(decided, evidence=[*evidence, *pft_evidence], missing=[*missing, *pft_missing])
 
 
 def ild_progression_omeract(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -489,11 +413,11 @@ def ild_progression_omeract(ctx: ScreeningContext, params: dict[str, Any]) -> Va
     (CTD-ILD) - Report from OMERACT CTD-ILD Working Group. J Rheumatol 2015;42:2168-71.
     `criteria.omeract_ild_progression` (relative changes of the % predicted values, exact decimals).
     """
-    within = window(params)
+    within = window_param(params)
     fvcs = ctx.observations(FVC, within)
     dlcos = ctx.observations(DLCO, within)
     if len(fvcs) < 2 or fvcs[0].date == fvcs[-1].date:
-        return ValueResult(missing=(f"two FVC % predicted results on different dates{_span(within)}",),
+        return ValueResult(missing=(f"two FVC % predicted results on different dates{within_text(within)}",),
                            evidence=tuple(ctx.evidence_of(o) for o in fvcs))
     evidence = [ctx.evidence_of(fvcs[0]), ctx.evidence_of(fvcs[-1])]
     d0 = d1 = None
@@ -504,59 +428,11 @@ def ild_progression_omeract(ctx: ScreeningContext, params: dict[str, Any]) -> Va
     evidence.append(Evidence(label="FVC % predicted relative decline", value=float(round(decline, 2)), unit="%",
                              source="ssc.ild_progression_omeract"))
     decided = criteria.omeract_ild_progression(fvcs[0].value, fvcs[-1].value, d0, d1)
-    return _answer(decided, evidence, [f"two DLCO % predicted results on different dates{_span(within)} "
-                                       "(FVC fell 5-<10%)"])
+    return answer(decided, evidence=evidence,
+                  missing=[f"two DLCO % predicted results on different dates{within_text(within)} (FVC fell 5-<10%)"])
 
 
 # -- relapsed / refractory ------------------------------------------------------------------------------------
-
-
-def _candidate_days(ctx: ScreeningContext, queries: Sequence[dict[str, Any]], months: int) -> list[tuple[date, date | None]]:
-    """Days on which a period of `months` of combined treatment can first be complete: each course start +
-    `months` (with that start) and each course end, up to the as-of date."""
-    days: dict[date, date | None] = {ctx.as_of: None}
-    for q in queries:
-        matched, _ = ctx.exposures(names=q.get("names") or (), classes=q.get("classes") or ())
-        for exp in matched:
-            start = exp.medication.start_date
-            if start is not None:
-                reached = start + relativedelta(months=months)
-                if reached <= ctx.as_of and days.get(reached) is None:
-                    days[reached] = start
-            end = ctx.last_exposure(exp)
-            if end is not None and end <= ctx.as_of:
-                days.setdefault(end, None)
-    return sorted(days.items())
-
-
-def combined_treatment(ctx: ScreeningContext, queries: Sequence[dict[str, Any]], months: int,
-                       what: str) -> tuple[ValueResult, date | None]:
-    """Every query's drugs (``{classes: [...]}`` / ``{names: [...]}``) taken together, each continuously, over
-    the same `months` calendar months: (answer, the start of that period).
-
-    Through ``core.exposure_duration_at_least`` evaluated as of each candidate day with ``within: {months}``:
-    true on a day when every query covers the whole preceding `months`. Unknown dates, doses or an incomplete
-    medication history make it unknown, as the core decides.
-    """
-    unknown: list[str] = []
-    for day, origin in _candidate_days(ctx, queries, months):
-        sub = _as_of(ctx, day)
-        results = [sub.value("core.exposure_duration_at_least", {**q, "months": months, "within": {"months": months}})
-                   for q in queries]
-        if all(r.value is True for r in results):
-            start = origin or (day - relativedelta(months=months))
-            evidence = (Evidence(label=f"{what} for {months} months", value=f"{start} → {day}",
-                                 source="core.exposure_duration_at_least"),
-                        *(ev for r in results for ev in r.evidence))
-            return ValueResult(value=True, evidence=evidence), start
-        if any(r.value is False for r in results):
-            continue
-        unknown.extend(m for r in results for m in r.missing)
-    if unknown:
-        return ValueResult(missing=tuple(dict.fromkeys(unknown))), None
-    return ValueResult(value=False, evidence=(Evidence(label=f"{what} for {months} months",
-                                                       value="no such period in the medication history",
-                                                       source="medications"),)), None
 
 
 def relapsed_refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -572,68 +448,14 @@ def relapsed_refractory_p002(ctx: ScreeningContext, params: dict[str, Any]) -> V
     """
     months = int(params.get("months", 6))
     classes = list(params.get("immunosuppressant_classes") or IMMUNOSUPPRESSANT_CLASSES)
-    therapy, _ = combined_treatment(ctx, [{"classes": ["glucocorticoid"]}, {"classes": classes}], months,
+    therapy, _ = combined_exposure(ctx, [{"classes": ["glucocorticoid"]}, {"classes": classes}], months,
                                     "glucocorticoid combined with an immunosuppressant/immunomodulator")
     outcome = ctx.value("core.distinct_agents_at_least", {"classes": ["glucocorticoid", *classes], "count": 1,
                                                          "outcomes": ["failure", "relapse"]})
-    decided = criteria._and3(_tri(therapy.value), _tri(outcome.value))
+    decided = and3(tri(therapy.value), tri(outcome.value))
     evidence = [*therapy.evidence, Evidence(label="course with outcome failure or relapse", value=outcome.value,
                                             source="core.distinct_agents_at_least"), *outcome.evidence]
-    return _answer(decided, evidence, [*therapy.missing, *outcome.missing])
-
-
-#: Protocol 004's routine-treatment drug list, as catalogue names ("mertiomate" and "tetracycline" are garbled and
-#: not resolved: see `P004_UNRESOLVED`).
-P004_LISTED = {
-    "hydroxychloroquine": "antimalarial", "chloroquine": "antimalarial", "quinacrine": "antimalarial",
-    "methotrexate": "methotrexate", "leflunomide": "leflunomide", "cyclophosphamide": "cyclophosphamide",
-    "azathioprine": "azathioprine", "tacrolimus": "tacrolimus", "ciclosporin": "cyclosporine",
-    "rituximab": "biologic: rituximab", "belimumab": "biologic: belimumab",
-}
-#: Drugs that the garbled words may name; a patient who qualifies only through one of them goes to review.
-P004_UNRESOLVED = {
-    "mycophenolate mofetil": "possibly the protocol's 'mertiomate'",
-    "mycophenolic acid": "possibly the protocol's 'mertiomate'",
-    "telitacicept": "possibly the protocol's 'tetracycline' (listed among biologics)",
-    "mertiomate": "protocol word 'mertiomate' (possibly mycophenolate mofetil)",
-    "tetracycline": "protocol word 'tetracycline' (possibly telitacicept); the antibiotic is not an immunomodulator",
-}
-
-
-def months_between(start: date, end: date) -> float:
-    """Calendar months from `start` to `end`: whole months (start + n months <= end) plus the fraction of the
-    next month, so the result exceeds 6 exactly when `end` is after start + 6 calendar months."""
-    if end <= start:
-        return 0.0
-    whole = 0
-    while start + relativedelta(months=whole + 1) <= end:
-        whole += 1
-    anchor, following = start + relativedelta(months=whole), start + relativedelta(months=whole + 1)
-    return whole + (end - anchor).days / (following - anchor).days
-
-
-def _cumulative_months(ctx: ScreeningContext, courses: list[Exposure]) -> float | None:
-    """Months of one drug, overlapping courses merged and separate ones added; None if a course is undated."""
-    spans = []
-    for exp in courses:
-        end = ctx.last_exposure(exp)
-        if exp.medication.start_date is None or end is None:
-            return None
-        spans.append((exp.medication.start_date, min(end, ctx.as_of)))
-    merged: list[list[date]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return sum(months_between(s, e) for s, e in merged)
-
-
-def _next_above(threshold: float) -> float:
-    """The smallest 10-significant-digit number above `threshold`: the core compares cleaned doses with ``>=``,
-    so ``>= _next_above(t)`` is ``> t`` at the core's precision."""
-    step = 10 ** (math.floor(math.log10(threshold)) - 9)
-    return float(format(threshold + step, ".10g"))
+    return answer(decided, evidence=evidence, missing=[*therapy.missing, *outcome.missing])
 
 
 def relapsed_refractory_p004(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
@@ -644,82 +466,11 @@ def relapsed_refractory_p004(ctx: ScreeningContext, params: dict[str, Any]) -> V
     azathioprine, mertiomate, tacrolimus, cyclosporine, and biologics, including rituximab, belimumab and
     tetracycline".
 
-    Conservative reading of the garbled text, the same as the Sjögren's plugin's ``sjogren.refractory_p004``:
-    routine treatment = a glucocorticoid course strictly above 1 mg/kg/day prednisone-equivalent (any dated
-    course, current body weight; ``core.exposure_duration_at_least``) AND cyclophosphamide used (any duration)
-    AND a listed drug (`P004_LISTED`) used for more than 6 cumulative calendar months (courses of one drug
-    merged; an ongoing course runs to the as-of date); then ineffective or relapse = any glucocorticoid, listed
-    or possibly-listed course with outcome ``failure`` or ``relapse``. A patient who qualifies only through a drug the
-    garbled words may name (`P004_UNRESOLVED`) or through another biologic goes to review. Source: protocol 004.
+    The sentence reads only the medication history, nothing SSc-specific, so it has one implementation: the
+    Sjögren's plugin's ``sjogren.refractory_p004`` (its conservative reading of the garbled text: glucocorticoid
+    strictly above 1 mg/kg/day AND cyclophosphamide AND a listed drug for more than 6 cumulative months, with a
+    failure or relapse outcome; mycophenolate ("mertiomate"?), telitacicept ("tetracycline"?) and other biologics
+    go to review), answered here through ``ctx.value``. Without that plugin installed the answer is unknown,
+    naming it. Source: protocol 004.
     """
-    evidence: list[Evidence] = []
-    missing: list[str] = []
-    complete = ctx.medication_history_complete
-    gc = ctx.value("core.exposure_duration_at_least", {
-        "classes": ["glucocorticoid"], "min_prednisone_eq_mg_per_kg_per_day": _next_above(1.0)})
-    gc_ok = _tri(gc.value)
-    evidence.append(Evidence(label="glucocorticoid above 1 mg/kg/day prednisone-equivalent", value=gc_ok,
-                             source="core.exposure_duration_at_least"))
-    missing.extend(gc.missing if gc_ok is None else ())
-
-    by_drug: dict[str, list[Exposure]] = {}
-    unidentified: list[Exposure] = []
-    for exp in ctx.record.exposures:
-        if exp.medication.start_date is not None and exp.medication.start_date > ctx.as_of:
-            continue
-        if exp.drug is None:
-            unidentified.append(exp)
-            by_drug.setdefault(exp.medication.drug.lower(), []).append(exp)
-        elif "glucocorticoid" not in exp.drug.classes:
-            by_drug.setdefault(exp.drug.name, []).append(exp)
-    cyc = True if "cyclophosphamide" in by_drug else (False if complete and not unidentified else None)
-    if cyc is None:
-        missing.append("complete medication history (cyclophosphamide use)")
-    evidence.append(Evidence(label="cyclophosphamide used", value=cyc, source="medications"))
-
-    listed_ok: bool | None = False
-    unresolved: list[str] = []
-    for name, courses in by_drug.items():
-        months = _cumulative_months(ctx, courses)
-        over = None if months is None else months > 6
-        kind = "listed" if name in P004_LISTED else (
-            "unresolved" if name in P004_UNRESOLVED or name.endswith(("mab", "cept")) else "other")
-        if kind == "other":
-            continue
-        evidence.append(Evidence(label=f"{name}: cumulative months", value=None if months is None else round(months, 2),
-                                 source="medications"))
-        if kind == "listed":
-            if over is True:
-                listed_ok = True
-            elif over is None and listed_ok is not True:
-                listed_ok = None
-                missing.append(f"start and end dates of {name}")
-        elif over is not False:
-            unresolved.append(f"{name} ({P004_UNRESOLVED.get(name, 'a biologic not named in the protocol')})")
-    if listed_ok is False and not complete:
-        listed_ok = None
-        missing.append("complete medication history (listed immunomodulators and their durations)")
-    review = None
-    if listed_ok is not True and unresolved:
-        listed_ok = None
-        review = ("protocol 004's drug list is garbled; not counted automatically: " + "; ".join(unresolved)
-                  + ". The investigator decides whether they count.")
-    evidence.append(Evidence(label="listed immunomodulator for more than 6 months", value=listed_ok, source="medications"))
-
-    counted = [exp for exp in ctx.record.exposures if exp.drug is not None and (
-        "glucocorticoid" in exp.drug.classes or exp.drug.name in P004_LISTED or exp.drug.name in P004_UNRESOLVED)]
-    outcomes = [exp.medication.outcome for exp in counted]
-    outcome: bool | None = True if {"failure", "relapse"} & set(outcomes) else None
-    if outcome is None and complete and counted and all(o not in (None, "unknown") for o in outcomes):
-        outcome = False
-    if outcome is None:
-        missing.append("outcome (failure or relapse) of the glucocorticoid / listed drug courses")
-    evidence.extend(Evidence(label=f"{exp.drug.name} outcome", value=exp.medication.outcome, date=ctx.last_exposure(exp),
-                             source=f"{exp.source}.outcome")
-                    for exp in counted if exp.medication.outcome in ("failure", "relapse"))
-    decided = criteria._and3(gc_ok, cyc, listed_ok, outcome)
-    note = ("conservative reading of the garbled protocol text: GC > 1 mg/kg/d AND cyclophosphamide AND a listed "
-            "immunomodulator > 6 months, with failure or relapse")
-    if decided is None and review is not None and not missing:
-        return ValueResult(review=review, evidence=tuple(evidence), note=note)
-    return _answer(decided, evidence, missing, note=note + (f". Also to review: {review}" if review else ""))
+    return ctx.value("sjogren.refractory_p004", params)

@@ -4,16 +4,16 @@ data named. Clinical logic is tested in test_aav_bvas.py / test_aav_classificati
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
-from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import normalise
-from trialscreen.model.patient import Patient
 from trialscreen.plugins.manager import default_manager
 from trialscreen_aav.items import BVAS_V3_ITEMS
 from trialscreen_aav.predicates import prednisone_on
+
+from .conftest import evidence_text, record_context, record_value
 
 AS_OF = "2026-03-16"
 BASE: dict[str, Any] = {
@@ -22,18 +22,9 @@ BASE: dict[str, Any] = {
 }
 
 
-def ctx(**overrides: Any) -> ScreeningContext:
-    patient = Patient.model_validate({**BASE, **overrides})
-    plugins = default_manager()
-    return ScreeningContext(normalise(patient, plugins), patient.screening.date, plugins)
-
-
-def value(vid: str, params: dict[str, Any] | None = None, **record: Any):
-    return ctx(**record).value(vid, params or {})
-
-
-def labels(result) -> str:
-    return " | ".join(f"{e.label}={e.value}" for e in result.evidence)
+ctx = partial(record_context, BASE)
+value = partial(record_value, BASE)
+labels = evidence_text
 
 
 def bvas(date: str = "2026-03-10", total: float | None = None, **present: bool | None) -> dict[str, Any]:

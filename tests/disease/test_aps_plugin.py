@@ -7,14 +7,15 @@ Expected values: [ACR/EULAR2023] Barbhaiya 2023 weights (see test_aps_criteria.p
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import normalise
-from trialscreen.model.patient import Patient
 from trialscreen.plugins.manager import default_manager
 from trialscreen.plugins.types import ValueResult
 from trialscreen_aps.items import Aps2023Items
+
+from .conftest import record_context
 
 AS_OF = "2026-03-20"
 BASE: dict[str, Any] = {
@@ -23,9 +24,7 @@ BASE: dict[str, Any] = {
 }
 
 
-def ctx(**overrides: Any) -> ScreeningContext:
-    patient = Patient.model_validate({**BASE, **overrides})
-    return ScreeningContext(normalise(patient, default_manager()), patient.screening.date, default_manager())
+ctx = partial(record_context, BASE)
 
 
 def value(c: ScreeningContext, vid: str, **params: Any) -> ValueResult:

@@ -4,15 +4,15 @@ named. Clinical logic is tested in test_iim_classification.py / test_iim_measure
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
-from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import normalise
-from trialscreen.model.patient import Patient
 from trialscreen.plugins.manager import default_manager
 from trialscreen_iim.items import HAQ_CATEGORIES, MMT8_FIELDS
+
+from .conftest import evidence_text, med, meds, record_context, record_value
 
 AS_OF = "2026-03-16"
 BASE: dict[str, Any] = {
@@ -21,18 +21,9 @@ BASE: dict[str, Any] = {
 }
 
 
-def ctx(**overrides: Any) -> ScreeningContext:
-    patient = Patient.model_validate({**BASE, **overrides})
-    plugins = default_manager()
-    return ScreeningContext(normalise(patient, plugins), patient.screening.date, plugins)
-
-
-def value(vid: str, params: dict[str, Any] | None = None, **record: Any):
-    return ctx(**record).value(vid, params or {})
-
-
-def labels(result) -> str:
-    return " | ".join(f"{e.label}={e.value}" for e in result.evidence)
+ctx = partial(record_context, BASE)
+value = partial(record_value, BASE)
+labels = evidence_text
 
 
 def mmt8(date: str = "2026-03-10", grade: int = 9, **grades: int | None) -> dict[str, Any]:
@@ -272,19 +263,6 @@ def test_myositis_antibody_negative_only_when_the_panel_was_tested():
 
 
 # -- refractoriness -------------------------------------------------------------------------------------------
-
-
-def med(drug: str, start: str, end: str | None = None, **extra: Any) -> dict[str, Any]:
-    out = {"drug": drug, "start_date": start, **extra}
-    if end is None:
-        out["ongoing"] = True
-    else:
-        out["end_date"] = end
-    return out
-
-
-def meds(*items: dict[str, Any], complete: bool = True) -> dict[str, Any]:
-    return {"complete": complete, "items": list(items)}
 
 
 def test_p002_refractory_three_months_combined_with_failure_or_intolerance():

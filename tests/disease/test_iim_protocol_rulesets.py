@@ -12,20 +12,17 @@ and the three rulesets together use every value and predicate the plugin registe
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from trialscreen.cli import main
 from trialscreen.plugins.manager import default_manager
-from trialscreen.rules.loader import LoadedRuleset, load_ruleset_file
+from trialscreen.rules.loader import load_ruleset_file
 from trialscreen.testing import assert_ruleset_tests_pass
 
+from .conftest import cli_rulesets_test, ruleset_files, texts_not_in_protocol, unexercised_criteria, unused_plugin_ids
+
 ROOT = Path(__file__).resolve().parents[2]
-PROTOCOL_DIRS = (ROOT.parent / "shared" / "protocols", ROOT / "rulesets" / "sources")
 FIXTURE = ROOT / "tests" / "fixtures" / "rulesets" / "iim-predicates.yaml"
 
 P002 = r"""
@@ -237,20 +234,7 @@ tests:
 
 RULESETS = {"iim-p002-predicates": P002, "iim-p001-predicates": P001}
 
-
-@lru_cache(maxsize=None)
-def _path(name: str) -> Path:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="iim-protocol-rulesets-"))
-    path = folder / f"{name}.yaml"
-    path.write_text(RULESETS[name].lstrip(), encoding="utf-8")
-    return path
-
-
-@lru_cache(maxsize=None)
-def _loaded(name: str) -> LoadedRuleset:
-    return load_ruleset_file(_path(name))
+_path, _loaded = ruleset_files(RULESETS, "iim-protocol-rulesets-")
 
 
 @pytest.mark.parametrize("backend", ["python", "durable"])
@@ -261,52 +245,20 @@ def test_inline_cases(name: str, backend: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(RULESETS))
 def test_every_criterion_is_exercised(name: str) -> None:
-    seen: dict[str, set[str]] = {}
-    for case in _loaded(name).ruleset.tests:
-        for cid, outcome in case.expect.criteria.items():
-            seen.setdefault(cid, set()).add(outcome)
-    lacking = [c.id for c in _loaded(name).ruleset.criteria
-               if not ({"met", "review"} & seen.get(c.id, set()) and {"not_met", "not_applicable"} & seen.get(c.id, set()))]
-    assert not lacking
+    assert not unexercised_criteria(_loaded(name))
 
 
 @pytest.mark.parametrize("name", sorted(RULESETS))
 def test_criterion_texts_are_verbatim(name: str) -> None:
-    loaded = _loaded(name)
-    source = next((d / loaded.ruleset.source.file for d in PROTOCOL_DIRS if (d / loaded.ruleset.source.file).is_file()), None)
-    if source is None:
-        pytest.skip(f"protocol text {loaded.ruleset.source.file} not available")
-    protocol = source.read_text(encoding="utf-8")
-    assert [c.id for c in loaded.ruleset.criteria if c.text not in protocol] == []
-
-
-def _used(node: Any, out: set[str]) -> set[str]:
-    """Every predicate id and plugin value id a condition tree uses."""
-    if isinstance(node, dict):
-        if "predicate" in node:
-            out.add(node["predicate"]["id"])
-        elif "fact" in node:
-            out.add(node["fact"])
-        for value in node.values():
-            _used(value, out)
-    elif isinstance(node, list):
-        for value in node:
-            _used(value, out)
-    return out
+    assert texts_not_in_protocol(_loaded(name)) == []
 
 
 def test_every_value_and_predicate_is_used_by_a_ruleset() -> None:
-    used: set[str] = set()
-    for loaded in (load_ruleset_file(FIXTURE), *(_loaded(name) for name in RULESETS)):
-        for crit in loaded.raw["criteria"]:
-            _used(crit["condition"], used)
-    plugins = default_manager()
-    registered = {vid for vid in (*plugins.values, *plugins.predicates) if vid.startswith("iim.")}
-    assert registered - used == set()
+    assert unused_plugin_ids("iim.", (load_ruleset_file(FIXTURE), *(_loaded(name) for name in RULESETS))) == set()
 
 
 def test_cli_rulesets_test() -> None:
     for name in RULESETS:
-        result = CliRunner().invoke(main, ["rulesets", "test", str(_path(name)), "--backend", "python"])
+        result = cli_rulesets_test(_path(name))
         assert result.exit_code == 0, result.output
         assert " 0 failed" in result.output

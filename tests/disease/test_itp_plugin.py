@@ -7,15 +7,16 @@ failure or relapse after splenectomy + need for treatment); [P002] the NCT072123
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
 from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import normalise
-from trialscreen.model.patient import Patient
 from trialscreen.plugins.manager import default_manager
 from trialscreen.plugins.types import ValueResult
+
+from .conftest import meds, record_context
 
 AS_OF = "2026-03-20"
 BASE: dict[str, Any] = {
@@ -24,9 +25,7 @@ BASE: dict[str, Any] = {
 }
 
 
-def ctx(**overrides: Any) -> ScreeningContext:
-    patient = Patient.model_validate({**BASE, **overrides})
-    return ScreeningContext(normalise(patient, default_manager()), patient.screening.date, default_manager())
+ctx = partial(record_context, BASE)
 
 
 def value(c: ScreeningContext, vid: str, **params: Any) -> ValueResult:
@@ -35,10 +34,6 @@ def value(c: ScreeningContext, vid: str, **params: Any) -> ValueResult:
 
 def diagnosed(day: str | None) -> list[dict]:
     return [{"indication": "ITP", "diagnosis_date": day}] if day else [{"indication": "ITP"}]
-
-
-def meds(*items: dict[str, Any], complete: bool = True) -> dict[str, Any]:
-    return {"complete": complete, "items": list(items)}
 
 
 def course(drug: str, outcome: str | None, start: str = "2024-01-01", end: str = "2024-03-01") -> dict:

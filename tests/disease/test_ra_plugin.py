@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import copy
 import math
+from functools import partial
 from typing import Any
 
 import pytest
 
-from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import normalise
 from trialscreen.model.patient import Patient
 from trialscreen.plugins.manager import default_manager
+
+from .conftest import evidence_labels, record_context
 
 JOINTS = {"tjc28": 8, "sjc28": 6, "tjc68": 10, "sjc66": 7, "patient_global_mm": 60, "evaluator_global_mm": 50}
 D2T_ITEMS = {"treated_according_to_eular": True, "problematic_for_rheumatologist": True, "problematic_for_patient": True}
@@ -29,15 +31,12 @@ BASE: dict[str, Any] = {
 }
 
 
+labels = evidence_labels
+
+
 @pytest.fixture
 def context():
-    def make(**overrides: Any) -> ScreeningContext:
-        data = {**copy.deepcopy(BASE), **overrides}
-        patient = Patient.model_validate(data)
-        plugins = default_manager()
-        return ScreeningContext(normalise(patient, plugins), patient.screening.date, plugins)
-
-    return make
+    return partial(record_context, BASE)
 
 
 def joint(items: dict[str, Any] | None = None, date: str = "2026-03-10", **extra: Any) -> dict[str, Any]:
@@ -51,10 +50,6 @@ def labs(esr: float | None = 40, crp_mg_l: float | None = 25, date: str = "2026-
     if crp_mg_l is not None:
         out.append({"test": "crp", "value": crp_mg_l, "unit": "mg/L", "date": date})
     return out
-
-
-def labels(result) -> list[str]:
-    return [e.label for e in result.evidence]
 
 
 # -- registration ---------------------------------------------------------------------------------------------

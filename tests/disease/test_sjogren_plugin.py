@@ -4,19 +4,19 @@ record through `ScreeningContext` (met / not met / unknown, with evidence and na
 from __future__ import annotations
 
 import copy
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import normalise
-from trialscreen.model.patient import Patient
 from trialscreen.plugins.manager import default_manager
 from trialscreen.rules.loader import LoadedRuleset
 from trialscreen.rules.model import Ruleset
 from trialscreen.rules.testing import run_ruleset_tests
 from trialscreen_sjogren import predicates
+
+from .conftest import evidence_labels, meds, record_context
 
 ROOT = Path(__file__).resolve().parents[2]
 PROTOCOL_002 = ROOT.parent / "shared" / "protocols" / "002_452abfaa42c09986.txt"
@@ -36,15 +36,12 @@ BASE: dict[str, Any] = {
 }
 
 
+labels = evidence_labels
+
+
 @pytest.fixture
 def context():
-    def make(**overrides: Any) -> ScreeningContext:
-        data = {**copy.deepcopy(BASE), **overrides}
-        patient = Patient.model_validate(data)
-        plugins = default_manager()
-        return ScreeningContext(normalise(patient, plugins), patient.screening.date, plugins)
-
-    return make
+    return partial(record_context, BASE)
 
 
 def essdai(items: dict[str, Any] | None = None, *, date: str = "2026-03-10", total: float | None = None) -> dict[str, Any]:
@@ -54,10 +51,6 @@ def essdai(items: dict[str, Any] | None = None, *, date: str = "2026-03-10", tot
     if total is not None:
         out["total"] = total
     return out
-
-
-def labels(result) -> list[str]:
-    return [e.label for e in result.evidence]
 
 
 # -- registration ---------------------------------------------------------------------------------------------
@@ -353,10 +346,6 @@ ROUTINE = [med("prednisone", "2019-01-01", "2019-03-01", mg=70),  # 70 mg / 60 k
            med("hydroxychloroquine", "2018-03-01", "2018-09-02")]  # 6 months and 1 day
 
 
-def meds(*items: dict[str, Any], complete: bool = True) -> dict[str, Any]:
-    return {"complete": complete, "items": list(items)}
-
-
 def test_refractory_met(context):
     r = context(medications=meds(*ROUTINE)).value("sjogren.refractory_p004")
     assert r.value is True
@@ -433,3 +422,35 @@ def test_windows_are_measured_from_the_as_of_date(context):
         ctx.window_start(Window.model_validate({"months": 6}))
     assert ctx.value("sjogren.essdai").value == 9
     assert ctx.value("sjogren.salivary_flow_p002").value is True
+
+
+def test_refractory_drug_outside_the_catalogue_may_be_cyclophosphamide(context):
+    """Regression: cyclophosphamide recorded under a name the drug catalogue does not know ("Ciclofosfamida") in a
+    complete history was read as "no cyclophosphamide" (not met); it is unknown, naming the unidentified drug, as
+    the core's class queries do."""
+    unnamed = [ROUTINE[0], {**ROUTINE[1], "drug": "Ciclofosfamida"}, ROUTINE[2]]
+    r = context(medications=meds(*unnamed)).value("sjogren.refractory_p004")
+    assert r.value is None and r.review is None
+    assert "identity of 'Ciclofosfamida' (medications.items[1]: not in the drug catalogue)" in r.missing
+    assert "complete medication history (cyclophosphamide use)" not in r.missing
+    assert {e.label: e.value for e in r.evidence}["cyclophosphamide used"] is None
+    # Identified cyclophosphamide beside the unknown drug still decides it.
+    both = [*ROUTINE, {**ROUTINE[1], "drug": "Ciclofosfamida"}]
+    assert context(medications=meds(*both)).value("sjogren.refractory_p004").value is True
+
+
+def test_refractory_unidentified_drug_blocks_not_met_of_the_other_parts(context):
+    """The same for the other parts: a drug outside the catalogue may be a listed drug taken > 6 months, or one
+    whose failure or relapse counts, so "no" is not concluded from the identified drugs alone."""
+    worked = [{**m, "outcome": "response"} for m in ROUTINE]
+    relapsed = med("Metotrexato", "2019-05-01", "2019-07-01", outcome="relapse")
+    unknown_drug = "identity of 'Metotrexato' (medications.items[3]: not in the drug catalogue)"
+    r = context(medications=meds(*worked, relapsed)).value("sjogren.refractory_p004")
+    assert r.value is None and unknown_drug in r.missing
+    short_hcq = [*ROUTINE[:2], med("hydroxychloroquine", "2018-03-01", "2018-05-01"),
+                 med("Metotrexato", "2018-01-01", "2019-01-01", outcome="response")]
+    r = context(medications=meds(*short_hcq)).value("sjogren.refractory_p004")
+    assert r.value is None and unknown_drug in r.missing
+    known_short = [*ROUTINE[:2], med("hydroxychloroquine", "2018-03-01", "2018-05-01"),
+                   med("Metotrexato", "2018-01-01", "2018-02-01", outcome="response")]
+    assert context(medications=meds(*known_short)).value("sjogren.refractory_p004").value is False

@@ -7,16 +7,17 @@ Expected values come from the pure functions' sources ([SLEDAI] Gladman 2002 wei
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
 from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import normalise
-from trialscreen.model.patient import Patient
 from trialscreen.plugins.manager import default_manager
 from trialscreen.plugins.types import ValueResult
 from trialscreen_sle.items import SLEDAI2K_ITEMS, Eular2019Items
+
+from .conftest import evidence_labels, meds, record_context
 
 AS_OF = "2026-03-20"
 BASE: dict[str, Any] = {
@@ -25,10 +26,8 @@ BASE: dict[str, Any] = {
 }
 
 
-def ctx(**overrides: Any) -> ScreeningContext:
-    data = {**BASE, **overrides}
-    patient = Patient.model_validate(data)
-    return ScreeningContext(normalise(patient, default_manager()), patient.screening.date, default_manager())
+ctx = partial(record_context, BASE)
+labels = evidence_labels
 
 
 def value(c: ScreeningContext, vid: str, **params: Any) -> ValueResult:
@@ -45,14 +44,6 @@ def sledai(*present: str, unanswered: tuple[str, ...] = (), date: str = AS_OF, t
 
 def sledai_total(total: float, date: str = AS_OF) -> dict:
     return {"instrument": "sle.sledai2k", "date": date, "total": total}
-
-
-def meds(*items: dict[str, Any], complete: bool = True) -> dict[str, Any]:
-    return {"complete": complete, "items": list(items)}
-
-
-def labels(result: ValueResult) -> list[str]:
-    return [e.label for e in result.evidence]
 
 
 # ------------------------------------------------------------------------------------------------------------

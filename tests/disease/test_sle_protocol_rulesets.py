@@ -11,20 +11,12 @@ through ``trialscreen rulesets test``.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
 
-from trialscreen.cli import main
 from trialscreen.plugins.manager import default_manager
-from trialscreen.rules.loader import LoadedRuleset, load_ruleset_file
 from trialscreen.testing import assert_ruleset_tests_pass
 
-ROOT = Path(__file__).resolve().parents[2]
-#: The registry texts: the shared folder when present, else the copies that ship beside the rulesets.
-PROTOCOL_DIRS = (ROOT.parent / "shared" / "protocols", ROOT / "rulesets" / "sources")
+from .conftest import cli_rulesets_test, ruleset_files, texts_not_in_protocol, unexercised_criteria
 
 P001 = r"""
 id: sle-p001-predicates
@@ -254,20 +246,7 @@ tests:
 
 RULESETS = {"sle-p001-predicates": P001, "sle-p003-predicates": P003, "sle-p000-predicates": P000}
 
-
-@lru_cache(maxsize=None)
-def _path(name: str) -> Path:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="sle-protocol-rulesets-"))
-    path = folder / f"{name}.yaml"
-    path.write_text(RULESETS[name].lstrip(), encoding="utf-8")
-    return path
-
-
-@lru_cache(maxsize=None)
-def _loaded(name: str) -> LoadedRuleset:
-    return load_ruleset_file(_path(name))
+_path, _loaded = ruleset_files(RULESETS, "sle-protocol-rulesets-")
 
 
 @pytest.mark.parametrize("backend", ["python", "durable"])
@@ -279,24 +258,12 @@ def test_inline_cases(name: str, backend: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(RULESETS))
 def test_every_criterion_is_exercised(name: str) -> None:
-    loaded = _loaded(name)
-    seen: dict[str, set[str]] = {}
-    for case in loaded.ruleset.tests:
-        for cid, outcome in case.expect.criteria.items():
-            seen.setdefault(cid, set()).add(outcome)
-    lacking = [crit.id for crit in loaded.ruleset.criteria
-               if not ({"met", "review"} & seen.get(crit.id, set()) and {"not_met", "not_applicable"} & seen.get(crit.id, set()))]
-    assert not lacking
+    assert not unexercised_criteria(_loaded(name))
 
 
 @pytest.mark.parametrize("name", sorted(RULESETS))
 def test_criterion_texts_are_verbatim(name: str) -> None:
-    loaded = _loaded(name)
-    source = next((d / loaded.ruleset.source.file for d in PROTOCOL_DIRS if (d / loaded.ruleset.source.file).is_file()), None)
-    if source is None:
-        pytest.skip(f"protocol text {loaded.ruleset.source.file} not available")
-    protocol = source.read_text(encoding="utf-8")
-    assert [c.id for c in loaded.ruleset.criteria if c.text not in protocol] == []
+    assert texts_not_in_protocol(_loaded(name)) == []
 
 
 def test_predicates_each_exercised() -> None:
@@ -311,6 +278,6 @@ def test_predicates_each_exercised() -> None:
 
 def test_cli_rulesets_test() -> None:
     for name in RULESETS:
-        result = CliRunner().invoke(main, ["rulesets", "test", str(_path(name)), "--backend", "python"])
+        result = cli_rulesets_test(_path(name))
         assert result.exit_code == 0, result.output
         assert " 0 failed" in result.output

@@ -7,15 +7,15 @@ Clinical logic is tested in test_ssc_criteria.py / test_ssc_scores.py; these tes
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
-from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import normalise
-from trialscreen.model.patient import Patient
 from trialscreen.plugins.manager import default_manager
 from trialscreen_ssc.items import MRSS_AREAS
+
+from .conftest import evidence_text, med, meds, record_context, record_value
 
 AS_OF = "2026-03-16"
 BASE: dict[str, Any] = {
@@ -24,14 +24,9 @@ BASE: dict[str, Any] = {
 }
 
 
-def ctx(**overrides: Any) -> ScreeningContext:
-    patient = Patient.model_validate({**BASE, **overrides})
-    plugins = default_manager()
-    return ScreeningContext(normalise(patient, plugins), patient.screening.date, plugins)
-
-
-def value(vid: str, params: dict[str, Any] | None = None, **record: Any):
-    return ctx(**record).value(vid, params or {})
+ctx = partial(record_context, BASE)
+value = partial(record_value, BASE)
+labels = evidence_text
 
 
 def mrss(date: str, grade: int = 1, **grades: int | None) -> dict[str, Any]:
@@ -40,10 +35,6 @@ def mrss(date: str, grade: int = 1, **grades: int | None) -> dict[str, Any]:
 
 def lab(test: str, val: float, date: str) -> dict[str, Any]:
     return {"test": test, "value": val, "unit": "%", "date": date}
-
-
-def labels(result) -> str:
-    return " | ".join(f"{e.label}={e.value}" for e in result.evidence)
 
 
 # -- plugin registration --------------------------------------------------------------------------------------
@@ -343,19 +334,6 @@ def test_omeract_small_fvc_decline_is_not_progression_without_dlco_unknown():
 # -- relapsed / refractory ------------------------------------------------------------------------------------
 
 
-def med(drug: str, start: str, end: str | None = None, **extra: Any) -> dict[str, Any]:
-    out = {"drug": drug, "start_date": start, **extra}
-    if end is None:
-        out["ongoing"] = True
-    else:
-        out["end_date"] = end
-    return out
-
-
-def meds(*items: dict[str, Any], complete: bool = True) -> dict[str, Any]:
-    return {"complete": complete, "items": list(items)}
-
-
 def test_p002_six_months_combined_with_failure():
     r = value("ssc.relapsed_refractory_p002", medications=meds(
         med("prednisone", "2024-01-01", "2024-09-01"), med("mycophenolate mofetil", "2024-02-01", "2024-08-01",
@@ -424,3 +402,13 @@ def test_p004_garbled_drug_goes_to_review():
 def test_p004_incomplete_history_is_unknown():
     r = value("ssc.relapsed_refractory_p004", medications=meds(P004_BASE[0], complete=False))
     assert r.value is None and "complete medication history (cyclophosphamide use)" in r.missing
+
+
+def test_p004_drug_outside_the_catalogue_is_named():
+    """Regression: cyclophosphamide recorded under a name the drug catalogue does not know, in a complete history,
+    leaves the criterion unknown naming that drug (not "complete medication history")."""
+    cyc = {**P004_BASE[1], "drug": "Ciclofosfamida"}
+    r = value("ssc.relapsed_refractory_p004", medications=meds(P004_BASE[0], cyc, P004_BASE[2]))
+    assert r.value is None and r.review is None
+    assert "identity of 'Ciclofosfamida' (medications.items[1]: not in the drug catalogue)" in r.missing
+    assert "complete medication history (cyclophosphamide use)" not in r.missing

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from trialscreen.facts.context import ScreeningContext
+from trialscreen.plugins.helpers import within_text
 from trialscreen.plugins.types import Evidence, ScoreResult, ValueResult
 from trialscreen.rules.model import Window
 
@@ -17,15 +18,16 @@ def window_param(params: dict[str, object], key: str = "within") -> Window | Non
 
 
 def answer(value: bool | None, *, evidence: Iterable[Evidence] = (), missing: Iterable[str] = (),
-           review: str | None = None) -> ValueResult:
-    """A predicate's answer: True/False with evidence, or (None) what is missing / why the investigator decides."""
+           review: str | None = None, note: str | None = None) -> ValueResult:
+    """A predicate's answer: True/False with evidence, or (None) what is missing (each item once, in order) / why
+    the investigator decides; `note` is kept either way."""
     evidence = tuple(evidence)
     if value is not None:
-        return ValueResult(value=value, evidence=evidence)
+        return ValueResult(value=value, evidence=evidence, note=note)
     if review is not None:
-        return ValueResult(review=review, evidence=evidence)
-    missing = tuple(missing) or ("data to decide this",)
-    return ValueResult(missing=missing, evidence=evidence)
+        return ValueResult(review=review, evidence=evidence, note=note)
+    missing = tuple(dict.fromkeys(missing)) or ("data to decide this",)
+    return ValueResult(missing=missing, evidence=evidence, note=note)
 
 
 def score_evidence(score: ScoreResult, *, label: str, source: str, date: object = None) -> tuple[Evidence, ...]:
@@ -53,5 +55,5 @@ def score_at_least(score: ScoreResult, threshold: float, *, label: str, source: 
 
 
 def no_assessment(ctx: ScreeningContext, name: str, within: Window | None) -> ValueResult:
-    span = f" within {within.describe()} before screening" if within else ""
-    return ValueResult(missing=(f"{name} assessment{span}",))
+    """Missing: "<name> assessment within <window> before screening" (no window: "<name> assessment")."""
+    return ValueResult(missing=(f"{name} assessment{within_text(within)}",))
