@@ -33,6 +33,7 @@ from trialscreen.plugins.helpers import (
     documented_classification,
     documented_or_computed,
     history_events,
+    serology_status,
     tri,
     within_text,
 )
@@ -76,18 +77,6 @@ def _event_evidence(i: int, event: Any, label: str) -> Evidence:
 def _is_2013(label: str) -> bool:
     text = label.upper()
     return "2013" in text and ("ACR" in text or "EULAR" in text)
-
-
-def serology_status(ctx: ScreeningContext, test_id: str) -> tuple[bool | None, Evidence | None]:
-    """Ever positive on or before the as-of date -> True; else the latest negative -> False; else None."""
-    results = ctx.record.serologies.get(test_id, [])
-    for ser in reversed(results):
-        if ser.result in ("positive", "detectable"):
-            return True, Evidence(label=ser.test.name, value=ser.result, date=ser.date, source=ser.source)
-    for ser in reversed(results):
-        if ser.result in ("negative", "undetectable"):
-            return False, Evidence(label=ser.test.name, value=ser.result, date=ser.date, source=ser.source)
-    return None, None
 
 
 # -- mRSS -----------------------------------------------------------------------------------------------------

@@ -84,3 +84,24 @@ def test_window_starts_do_not_leak_between_windows(context):
     for _ in range(200):
         assert ctx.window_start(Window.model_validate({"days": 28})).isoformat() == "2026-10-23"
         assert ctx.window_start(Window.model_validate({"months": 6})).isoformat() == "2026-05-20"
+
+
+def test_serology_status_ignores_results_after_the_as_of_date():
+    """Regression: the SSc plugin's own copy used results dated after an earlier --as-of date."""
+    from datetime import date
+
+    from trialscreen.facts.context import ScreeningContext
+    from trialscreen.facts.record import normalise
+    from trialscreen.model.patient import Patient
+    from trialscreen.plugins.helpers import serology_status
+    from trialscreen.plugins.manager import default_manager
+    from tests.core.conftest import BASE
+
+    patient = Patient.model_validate({**BASE, "serologies": [
+        {"test": "hbsag", "result": "negative", "date": "2026-01-10"},
+        {"test": "hbsag", "result": "positive", "date": "2026-11-01"}]})
+    record = normalise(patient, default_manager())
+    later = ScreeningContext(record, date(2026, 11, 20), default_manager())
+    earlier = ScreeningContext(record, date(2026, 6, 1), default_manager())
+    assert serology_status(later, "hbsag")[0] is True
+    assert serology_status(earlier, "hbsag")[0] is False
