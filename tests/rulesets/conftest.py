@@ -55,3 +55,30 @@ def run_isolated(fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
     if not data:
         return "crashed", f"exited with status {os.WEXITSTATUS(status)} without a result"
     return pickle.loads(data)
+
+
+def example_summary(patient: Any, ruleset: str, backend: str, as_of: Any = None) -> tuple[str, Any, dict[str, str], list[str]]:
+    """(verdict, earliest eligible date, outcome per criterion, decisive criteria) of one example."""
+    import trialscreen
+
+    report = trialscreen.evaluate(patient, ruleset, backend=backend, as_of=as_of)
+    outcomes = {c.id: c.outcome for c in report.criteria}
+    decisive = sorted(c.id for c in report.criteria if c.decisive)
+    return report.verdict, report.earliest_eligible_date, outcomes, decisive
+
+
+def check_example_verdict(path: str, ruleset: str, backend: str, expected: tuple[str, Any, dict[str, str]]) -> None:
+    """The example gives the expected verdict, earliest date and criterion outcomes; durable runs in a child."""
+    import pytest
+
+    verdict, earliest, criteria = expected
+    if backend == "durable":
+        kind, value = run_isolated(example_summary, path, ruleset, backend)
+        if kind == "crashed":
+            pytest.fail(f"{path}: " + DURABLE_CRASH.format(how=value), pytrace=False)
+        assert kind == "ok", value
+    else:
+        value = example_summary(path, ruleset, backend)
+    got_verdict, got_earliest, outcomes, decisive = value
+    assert (got_verdict, got_earliest) == (verdict, earliest), f"decisive: {decisive}"
+    assert {cid: outcomes[cid] for cid in criteria} == criteria

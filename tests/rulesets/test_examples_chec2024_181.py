@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import trialscreen
 
-from .conftest import DURABLE_CRASH, run_isolated
+from .conftest import check_example_verdict, example_summary
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "patients"
@@ -42,11 +41,8 @@ EXPECTED: dict[str, tuple[str, date | None, dict[str, str]]] = {
 }
 
 
-def _summary(path: str, backend: str) -> tuple[str, date | None, dict[str, str], list[str]]:
-    report = trialscreen.evaluate(path, RULESET, backend=backend)
-    outcomes = {c.id: c.outcome for c in report.criteria}
-    decisive = sorted(c.id for c in report.criteria if c.decisive)
-    return report.verdict, report.earliest_eligible_date, outcomes, decisive
+def _summary(path: str, backend: str, as_of: date | None = None) -> tuple[str, date | None, dict[str, str], list[str]]:
+    return example_summary(path, RULESET, backend, as_of)
 
 
 def test_every_chec2024_181_example_has_an_expectation() -> None:
@@ -68,18 +64,7 @@ def test_header_comment_states_the_verdict(name: str) -> None:
 @pytest.mark.parametrize("backend", ["durable", "python"])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_example_verdict(name: str, backend: str) -> None:
-    verdict, earliest, criteria = EXPECTED[name]
-    path = str(EXAMPLES / name)
-    if backend == "durable":
-        kind, value = run_isolated(_summary, path, backend)
-        if kind == "crashed":
-            pytest.fail(f"{name}: " + DURABLE_CRASH.format(how=value), pytrace=False)
-        assert kind == "ok", value
-    else:
-        value = _summary(path, backend)
-    got_verdict, got_earliest, outcomes, decisive = value
-    assert (got_verdict, got_earliest) == (verdict, earliest), f"decisive: {decisive}"
-    assert {cid: outcomes[cid] for cid in criteria} == criteria
+    check_example_verdict(str(EXAMPLES / name), RULESET, backend, EXPECTED[name])
 
 
 def test_protocol_notes_document_carries_every_criterion_note() -> None:
