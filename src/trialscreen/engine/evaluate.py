@@ -144,23 +144,28 @@ def evaluate_record(
                                 + ", ".join(o.id for o in fits if o is not c)) for c in fits]
     else:
         choices = [choose_cohort(compiled, record)]
+    facts, outcomes = _evaluate_at(compiled, record, plugins, as_of, engine)  # cohort-independent: once
     reports = []
     for choice in choices:
-        results = _criterion_results(compiled, record, plugins, as_of, choice, engine)
+        results = _criterion_results(compiled, choice, facts, outcomes)
         earliest = _earliest_eligible(compiled, record, plugins, choice, engine, results)
         reports.append(_assemble(compiled, record, as_of, choice, results, engine.name, earliest))
     report = min(reports, key=lambda r: _PREFERENCE[r.verdict])
-    used = {p for r in results for p in r.providers}
+    used = {p for r in report.criteria for p in r.providers}
     loaded = [PluginRef(name=i.name, distribution=i.distribution, version=i.version, builtin=i.builtin)
               for i in plugins.plugins() if i.name in used]
     return report.model_copy(update={"plugins": loaded})
 
 
-def _criterion_results(compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager, as_of: date,
-                       choice: CohortChoice, engine: Any) -> list[CriterionResult]:
-    ctx = ScreeningContext(record, as_of, plugins)
-    flat, facts = gather_facts(compiled, ctx)
-    outcomes = engine.evaluate(flat)
+def _evaluate_at(compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager, as_of: date,
+                 engine: Any) -> tuple[dict[str, Fact], dict[str, Outcome]]:
+    """Every leaf's fact and every criterion's outcome as of `as_of` (independent of the cohort)."""
+    flat, facts = gather_facts(compiled, ScreeningContext(record, as_of, plugins))
+    return facts, engine.evaluate(flat)
+
+
+def _criterion_results(compiled: CompiledRuleset, choice: CohortChoice, facts: dict[str, Fact],
+                       outcomes: dict[str, Outcome]) -> list[CriterionResult]:
     results: list[CriterionResult] = [
         CriterionResult(
             id=COHORT_CRITERION, kind="inclusion",
@@ -206,7 +211,8 @@ def _earliest_eligible(compiled: CompiledRuleset, record: PatientRecord, plugins
     if any(r.outcome == "unknown" for r in applicable):
         return None
     candidate = max(r.lapses_on for r in decisive if r.lapses_on)
-    later = {r.id: r for r in _criterion_results(compiled, record, plugins, candidate, choice, engine)}
+    later_facts, later_outcomes = _evaluate_at(compiled, record, plugins, candidate, engine)
+    later = {r.id: r for r in _criterion_results(compiled, choice, later_facts, later_outcomes)}
     if any(later[r.id].decisive for r in decisive):
         return None
     return candidate
