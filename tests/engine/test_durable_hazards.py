@@ -499,6 +499,35 @@ def test_ill_typed_fact_is_unknown_not_compared_on_the_wire(test, value):
     assert DurableBackend(trees, unique("hz_type")).leaf_answers({"f": value}) == {}
 
 
+def test_a_field_compared_as_a_number_and_as_a_boolean_travels_under_two_wire_names(monkeypatch):
+    """A value is sent only under the wire name of its own type, so the comparisons of the other type are never
+    asked (UNKNOWN, as in Python) and cannot be answered by durable-rules' True == 1."""
+    trees = {"num": Cmp("f", ">=", 1.0), "flag": Cmp("f", "==", True), "text": Cmp("f", "!=", "a")}
+    backend = DurableBackend(trees, unique("hz_mixed"))
+    assert len({backend.wire_names[("f", kind)] for kind in ("number", "boolean", "text")}) == 3
+    assert both(trees, {"f": True}) == {"num": U, "flag": T, "text": U}
+    assert both(trees, {"f": 1}) == {"num": T, "flag": U, "text": U}
+    assert both(trees, {"f": "b", "f__review": True}) == {"num": R, "flag": R, "text": T}
+    sent: list[dict[str, Any]] = []
+    real_fired = DurableBackend._fired
+    monkeypatch.setattr(DurableBackend, "_fired", lambda self, group, fields: (
+        sent.append(json.loads(group.head + fields + "}")), real_fired(self, group, fields))[1])
+    assert backend.leaf_answers({"f": True}) == {Cmp("f", "==", True): True}
+    [fact] = sent
+    assert set(fact) == {"t", "id", "sid", backend.wire_names[("f", "boolean")]}
+
+
+@pytest.mark.parametrize("value", [2**53 + 1, 10**400, -(2**60) - 1])
+def test_an_integer_a_double_cannot_hold_is_refused_not_rounded(value):
+    """durable-rules compares doubles: 2**53 + 1 would arrive as 2**53 and could meet a threshold it does not
+    meet. The adapter refuses such a value with a clear error instead (the Python evaluator compares exactly)."""
+    backend = DurableBackend({"c": Cmp("n", ">", 9007199254740992.0)}, unique("hz_bigint"))
+    with pytest.raises(EngineError, match=r"fact n = .* cannot be compared exactly by durable-rules"):
+        backend.evaluate({"n": value})
+    assert backend.evaluate({"n": 2**53}) == {"c": F}  # exactly representable: answered
+    assert backend.retries == 0  # refused before durable-rules is asked: nothing to retry
+
+
 EXPONENT_VALUES = [1e-05, 5e-05, 2e-07, -1e-05, 1e16]
 
 
