@@ -3,10 +3,10 @@
 How a ruleset compiles: every distinct comparison in the lowered trees (``platelets >= 50``, ``hbsag == true``)
 becomes two durable-rules rules on one flat patient fact — one that matches when the comparison holds and one
 when its negation holds. durable-rules decides each comparison; the criterion outcome is then computed from
-those leaf answers with the four-valued logic of `trialscreen.logic`, by the same compiled combinators the
-plain-Python evaluator runs (`python_backend.compile_node`), over the leaf answers instead of the facts ("three-
-valued logic and explanations are ours, made on top"). A field that is absent is UNKNOWN (or REVIEW when the
-resolver marked it so) without asking the engine.
+those leaf answers with the four-valued logic of `trialscreen.logic`, by closures built like the plain-Python
+evaluator's (`compile_on_leaves`, `python_backend.compile_node`) but reading the leaf answers instead of the
+facts ("three-valued logic and explanations are ours, made on top"). A field that is absent is UNKNOWN (or
+REVIEW when the resolver marked it so) without asking the engine.
 
 Why comparisons and not whole criterion formulas: durable-rules refuses rules with more than 32 expressions
 (error 113, ``MAX_SEQUENCE_EXPRESSIONS``), which three-leaf formulas with nested and/or already exceed, and its
@@ -17,10 +17,12 @@ One evaluation, per group of comparisons: the fact (only the fields that have a 
 is asserted into the group's session, the names of the matched rules are read back through the C API, and the
 fact is retracted. A group with no field to send is not asked at all. Every answer is cross-checked: for each
 sent field, each of its comparisons must match exactly one of its two rules, and no rule may match for a field
-that was not sent — anything else raises. Where the time goes (measured with perf on NCT07212322): creating a
-session costs more than the matching (durable-rules allocates and clears ~8 KB per rule for every new session),
-so each group keeps ONE session and retracts the fact after reading the answers instead of creating and deleting
-a session per evaluation. That is safe because nothing else is ever stored in it: a fact still stored when the
+that was not sent — anything else raises. Where the time went (perf and cProfile on NCT07212322, 131
+comparisons in 3 groups): Python around the engine ~70% (fact JSON, hashing `Test`s, interpreting the
+trees), and in the engine, creating and deleting a session per evaluation about as much as the matching itself
+(durable-rules allocates and clears ~8 KB per rule for every new session, ~1 MB for a 113-rule group). So each
+group keeps ONE session and retracts the fact after reading the answers; the rest is one action per answered
+comparison (~0.8 µs each) and the assertion, whose alpha network scans its children linearly. That is safe because nothing else is ever stored in it: a fact still stored when the
 next arrives is refused (``ERR_EVENT_OBSERVED``, the fact id is always the same), and any failure deletes the
 session (``delete_state``) and opens a fresh one. An evaluation that fails inside durable-rules — an exception
 from the C API, a result code, an unknown rule name, a comparison matched by both or neither of its rules — is
@@ -251,11 +253,14 @@ def _round_trip(group: _Group, fact: str, retraction: str, what: str) -> list[st
         message = result[1] if result else None
         if message:
             group.deletable = True  # the session's action buffers now hold real pointers (see _Group)
-        while message:
+        for _ in range(group.rule_count):  # each rule matches a fact once at most: never loop forever
+            if not message:
+                break
             fired.append(message[2 : message.index('"', 2)])  # the message is {"<rule name>": {...}}
-            if len(fired) > group.rule_count:  # each rule matches a fact once at most: never loop forever
-                raise _Fault(f"durable-rules reported more actions than {group.ruleset_name} has rules")
             message = _C.complete_and_start_action(handle, state)
+        else:
+            if message:
+                raise _Fault(f"durable-rules reported more actions than {group.ruleset_name} has rules")
         code = _C.retract_fact(handle, retraction)[0]
         if code != 0:
             raise _Fault(f"durable-rules could not retract the {what} in {group.ruleset_name} (code {code})")
@@ -397,7 +402,8 @@ class DurableBackend:
 
     def _encode(self, facts: Mapping[str, Any]) -> list[tuple[_Group, str, list[bool], int]]:
         """Per group with something to ask: (group, fact fields as JSON text, which slots were sent, how many
-        comparisons must be answered)."""
+        comparisons must be answered). Booleans and floats, nearly all values, take a short cut past
+        `wire_text` (same result)."""
         work = []
         for group in self.groups:
             parts: list[str] = []
@@ -407,9 +413,15 @@ class DurableBackend:
                 value = facts.get(slot.field)
                 if value is None:
                     continue
-                text = wire_text(slot.kind, value, slot.field)
-                if text is None:
-                    continue
+                kind, t = slot.kind, type(value)
+                if kind is BOOLEAN and t is bool:
+                    text = "1.0" if value else "0.0"
+                elif kind is NUMBER and t is float and value - value == 0.0 and "e" not in (text := repr(value)):
+                    pass
+                else:
+                    text = wire_text(kind, value, slot.field)
+                    if text is None:
+                        continue
                 parts.append(slot.key)
                 parts.append(text)
                 sent[n] = True
