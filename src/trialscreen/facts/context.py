@@ -13,6 +13,7 @@ from trialscreen.plugins.types import Evidence, ValueResult
 from trialscreen.rules.model import Window
 
 
+
 class ScreeningContext:
     def __init__(self, record: PatientRecord, as_of: date, plugins: PluginManager) -> None:
         self.record = record
