@@ -75,7 +75,7 @@ class ClassificationResult(BaseModel):
     inputs that could still change the points or the entry criterion.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     classified: bool | None
     total: int | None
@@ -187,7 +187,7 @@ LLDAS_PREDNISOLONE_MAX_MG: Final[float] = 7.5
 class LldasResult(BaseModel):
     """LLDAS at one assessment: ``met`` three-valued, with the criteria that failed and the inputs missing."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     met: bool | None
     components: dict[str, bool | None]
@@ -321,7 +321,7 @@ class LupusNephritisBiopsy(BaseModel):
     PMC3108794 Table 1.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     isn_rps_class: IsnRpsClass
     activity: Literal["A", "A/C", "C"] | None = Field(None, description="Only for classes III and IV (± V).")
@@ -442,7 +442,7 @@ ExposureOutcome = Literal["response", "inadequate_response", "failure", "relapse
 class MedicationExposure(BaseModel):
     """One course of a drug, as minimally as the refractoriness rules need it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     drug: str = Field(min_length=1, description="Drug name as recorded (matched case-insensitively).")
     drug_class: str | None = Field(None, description="e.g. glucocorticoid, antimalarial, immunosuppressant, biologic.")
