@@ -6,9 +6,10 @@ evaluate the lowered trees (durable-rules or plain Python) → assemble per-crit
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from trialscreen import __version__
@@ -16,7 +17,7 @@ from trialscreen.engine.backends import BackendName, make_backend
 from trialscreen.engine.compile import CompiledCriterion, CompiledRuleset
 from trialscreen.engine.tree import review_field
 from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import PatientRecord
+from trialscreen.facts.record import PatientRecord, patient_digest
 from trialscreen.facts.resolve import Fact, resolve
 from trialscreen.logic import Outcome
 from trialscreen.plugins.manager import PluginManager
@@ -245,6 +246,15 @@ def _earliest_eligible(screening: _Screening, choice: CohortChoice, results: lis
     return candidate
 
 
+def report_time() -> datetime:
+    """Now (UTC, whole seconds), or SOURCE_DATE_EPOCH when set (the reproducible-builds convention), so that two
+    runs can be made byte-identical for an audit."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
 def _assemble(compiled: CompiledRuleset, record: PatientRecord, as_of: date, choice: CohortChoice,
               results: list[CriterionResult], backend: str, earliest: date | None) -> Report:
     applicable = [r for r in results if r.applies]
@@ -285,4 +295,5 @@ def _assemble(compiled: CompiledRuleset, record: PatientRecord, as_of: date, cho
         missing_facts=[MissingFact(fact=k, criteria=v) for k, v in missing.items()],
         review_items=reviews, warnings=list(record.warnings), earliest_eligible_date=earliest,
         backend=backend, trialscreen_version=__version__,
+        input_sha256=record.digest or patient_digest(record.patient), generated_at=report_time(),
     )

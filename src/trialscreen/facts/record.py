@@ -3,6 +3,8 @@ catalogue entries, codes checked. Every problem is collected and raised together
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -57,6 +59,8 @@ class PatientRecord:
     warnings: list[str] = field(default_factory=list)
     weight_kg: float | None = None
     height_cm: float | None = None
+    #: SHA-256 of the validated patient in canonical JSON (sorted keys, no whitespace): the report's input digest.
+    digest: str = ""
 
 
 #: Plausible body measures (a value outside is an input error: most often a unit mix-up).
@@ -83,8 +87,14 @@ def _drug_key(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
+def patient_digest(patient: Patient) -> str:
+    """SHA-256 of `patient` in canonical JSON: independent of key order and formatting in the input file."""
+    canonical = json.dumps(patient.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patient") -> PatientRecord:
-    record = PatientRecord(patient)
+    record = PatientRecord(patient, digest=patient_digest(patient))
     problems: list[str] = []
     tests = _index(plugins.observation_tests)
 
