@@ -166,6 +166,18 @@ def test_if_then_else_equals_the_logic_module(test, then, otherwise):
     assert compile_node(tree)(facts) is logic.if_then_else(test, then, otherwise)
 
 
+def test_a_junction_of_a_thousand_comparisons_compiles():
+    # a nested expression per child would exceed the parser's nesting limit (SyntaxError at ~200)
+    leaves = tuple(Cmp(f"x{i}", "==", True) for i in range(1000))
+    evaluate_ruleset = compile_ruleset({"and": And(leaves), "or": Or(leaves), "at_least": AtLeast(999, leaves)})
+    all_true = {f"x{i}": True for i in range(1000)}
+    assert evaluate_ruleset(all_true) == {"and": T, "or": T, "at_least": T}
+    assert evaluate_ruleset({**all_true, "x500": False}) == {"and": F, "or": T, "at_least": T}
+    all_false_but_one_in_review = {**{f"x{i}": False for i in range(999)}, "x999__review": True}
+    assert evaluate_ruleset(all_false_but_one_in_review) == {"and": F, "or": R, "at_least": F}
+    assert evaluate_ruleset({"x0": False}) == {"and": F, "or": U, "at_least": U}
+
+
 # -- 3. no ruleset text in the source ------------------------------------------------------------------------------
 
 HOSTILE = ['x"); import os; os.system("false") #', "a\nb", "'''", "{__import__('os')}", "\\", "é\u2028"]

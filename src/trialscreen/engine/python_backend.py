@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from trialscreen import logic
 from trialscreen.engine.tree import And, AtLeast, IfThenElse, Node, Not, Or, ReviewIf, Test, compare, evaluate
@@ -79,131 +79,206 @@ _IF = tuple(tuple(tuple(_CODE[logic.if_then_else(t, a, b)] for b in _OUTCOMES) f
             for t in _OUTCOMES)
 
 
+def _with_outcomes(table: Any) -> Any:
+    """The same table giving outcomes instead of codes (for a criterion's own outcome: no conversion step)."""
+    return _OUTCOMES[table] if isinstance(table, int) else tuple(_with_outcomes(row) for row in table)
+
+
 def _at_least(count: Any, codes: tuple[int, ...]) -> int:
     # rare in rulesets: straight through the logic module
     return _CODE[logic.at_least(count, [_OUTCOMES[c] for c in codes])]
 
 
-#: the comparison operators, as written into the generated source (nothing else is)
+#: the comparison operators, as written into the generated source (nothing else from a ruleset is)
 _OPERATORS = {op: op for op in (">=", ">", "<=", "<", "==", "!=")}
 
+_TABLES = {"not": "_NOT", "review_if": "_REVIEW_IF", "and": "_AND", "or": "_OR", "if": "_IF"}
+#: an outcome as the generated source names it (its code when carried as a code)
+_OUTCOME_NAMES = {MET: "_MET", NOT_MET: "_NOT_MET", UNKNOWN: "_UNKNOWN", REVIEW: "_REVIEW"}
+
 #: fixed names the generated function sees, besides the bound ruleset values `_k0`, `_k1`, ...
-_HELPERS = {"_NOT": _NOT, "_REVIEW_IF": _REVIEW_IF, "_AND": _AND, "_OR": _OR, "_IF": _IF,
-            "_AT_LEAST": _at_least, "_OUTCOMES": _OUTCOMES}
+_HELPERS: dict[str, Any] = {
+    **{name: globals()[name] for name in _TABLES.values()},
+    **{name + "_OUTCOME": _with_outcomes(globals()[name]) for name in _TABLES.values()},
+    **{name: _OUTCOMES[code] for code, name in _OUTCOME_NAMES.items()},
+    "_AT_LEAST": _at_least, "_OUTCOMES": _OUTCOMES,
+}
 
 _FIELD_TEST = {
-    "bool": None,  # written as identity tests on True and False
     "text": "type(v) is str",
     # finite: inf - inf and nan - nan are nan; an int minus itself is 0 however large it is
     "number": "(type(v) is float and v - v == 0.0) or type(v) is int",
 }
 
+#: a comparison's outcome when it holds, when it does not, when the value is missing and when under review
+_PLAIN = (MET, NOT_MET, UNKNOWN, REVIEW)
+
+
+class _Leaf(NamedTuple):
+    """A distinct comparison: equal leaves are one. The threshold's type is part of it: True == 1 == 1.0, but
+    each of the three is compared with different values."""
+
+    field: str
+    kind: str  # _kind(threshold)
+    op: str
+    threshold_type: type
+    threshold: Any
+    outcomes: tuple[int, int, int, int]  # codes when it holds, does not, has no value, has none and is in review
+
+
+class _Combinator(NamedTuple):
+    kind: str  # "and", "or", "not", "review_if", "if" (test, then, otherwise) or "at_least"
+    children: tuple[int, ...]  # node ids
+    count: tuple[type, Any] | None = None  # at_least: the count's type and value
+
 
 class _Generator:
-    """Writes the source of one function computing every criterion of a ruleset."""
+    """Writes the source of one function computing every criterion of a ruleset.
+
+    The trees become a graph of distinct nodes, numbered children first (equal comparisons and equal sub-trees
+    are one node). A NOT or REVIEW IF directly over a comparison becomes a comparison with other outcomes (NOT
+    "a == true" is NOT_MET when a is true). A node another node needs is computed as a code, variable ``n<id>``;
+    a node that is a criterion, as an outcome, variable ``o<id>``."""
 
     def __init__(self) -> None:
         self.bound: list[Any] = []  # values behind _k0, _k1, ...
-        #: (field, kind) -> [(code variable, operator, threshold)], in first-use order
-        self.groups: dict[tuple[str, str], list[tuple[str, str, Any]]] = {}
-        self.leaves: dict[tuple[Any, ...], str] = {}  # a distinct comparison -> its code variable
-        self.nodes: dict[tuple[Any, ...], str] = {}  # a distinct combinator -> its code variable
-        self.combinator_lines: list[str] = []
-        self.variables = 0
+        self.nodes: list[_Leaf | _Combinator] = []  # by id
+        self.ids: dict[_Leaf | _Combinator, int] = {}
 
     def bind(self, value: Any) -> str:
         self.bound.append(value)
         return f"_k{len(self.bound) - 1}"
 
-    def new_variable(self) -> str:
-        self.variables += 1
-        return f"n{self.variables}"
+    def _id(self, node: _Leaf | _Combinator) -> int:
+        if node not in self.ids:
+            self.ids[node] = len(self.nodes)
+            self.nodes.append(node)
+        return self.ids[node]
 
-    def variable_of(self, node: Node) -> str:
-        """The variable holding `node`'s code; equal comparisons and equal sub-trees share one."""
+    def node_id(self, node: Node) -> int:
         if isinstance(node, Test):
-            return self._leaf(node)
-        if isinstance(node, (And, Or, AtLeast)):
-            parts = tuple(self.variable_of(c) for c in node.children)
-            if isinstance(node, AtLeast):
-                key: tuple[Any, ...] = ("at_least", type(node.count), node.count, parts)
-            else:
-                key = (type(node).__name__, parts)
-        elif isinstance(node, (Not, ReviewIf)):
-            key = (type(node).__name__, self.variable_of(node.child))
-        elif isinstance(node, IfThenElse):
-            key = ("if", self.variable_of(node.test), self.variable_of(node.then), self.variable_of(node.otherwise))
-        else:
-            raise TypeError(f"not a node: {node!r}")
-        if key not in self.nodes:
-            self.nodes[key] = var = self.new_variable()
-            self.combinator_lines.append(f"{var} = {self._combination(node, key)}")
-        return self.nodes[key]
-
-    def _combination(self, node: Node, key: tuple[Any, ...]) -> str:
+            if node.op not in _OPERATORS:
+                raise ValueError(f"unknown operator {node.op!r} in {node!r}")
+            return self._id(_Leaf(node.field, _kind(node.value), node.op, type(node.value), node.value, _PLAIN))
+        if isinstance(node, (Not, ReviewIf)):
+            kind, child_id = ("not" if isinstance(node, Not) else "review_if"), self.node_id(node.child)
+            child = self.nodes[child_id]
+            if isinstance(child, _Leaf):
+                table = _NOT if kind == "not" else _REVIEW_IF
+                return self._id(child._replace(outcomes=tuple(table[c] for c in child.outcomes)))
+            return self._id(_Combinator(kind, (child_id,)))
         if isinstance(node, (And, Or)):
-            parts = key[1]
-            if not parts:
-                return str(MET if isinstance(node, And) else NOT_MET)  # all_of([]) and any_of([])
-            table = "_AND" if isinstance(node, And) else "_OR"
-            expression = parts[0]
-            for part in parts[1:]:
-                expression = f"{table}[{expression}][{part}]"
-            return expression
-        if isinstance(node, Not):
-            return f"_NOT[{key[1]}]"
-        if isinstance(node, ReviewIf):
-            return f"_REVIEW_IF[{key[1]}]"
+            kind = "and" if isinstance(node, And) else "or"
+            return self._id(_Combinator(kind, tuple(self.node_id(c) for c in node.children)))
+        if isinstance(node, AtLeast):
+            children = tuple(self.node_id(c) for c in node.children)
+            return self._id(_Combinator("at_least", children, (type(node.count), node.count)))
         if isinstance(node, IfThenElse):
-            return f"_IF[{key[1]}][{key[2]}][{key[3]}]"
-        assert isinstance(node, AtLeast)
-        return f"_AT_LEAST({self.bind(node.count)}, ({''.join(p + ', ' for p in key[3])}))"
+            parts = (node.test, node.then, node.otherwise)
+            return self._id(_Combinator("if", tuple(self.node_id(c) for c in parts)))
+        raise TypeError(f"not a node: {node!r}")
 
-    def _leaf(self, test: Test) -> str:
-        if test.op not in _OPERATORS:
-            raise ValueError(f"unknown operator {test.op!r} in {test!r}")
-        kind = _kind(test.value)
-        key = (test.field, kind, test.op, type(test.value), test.value)
-        if key not in self.leaves:
-            self.leaves[key] = var = self.new_variable()
-            self.groups.setdefault((test.field, kind), []).append((var, test.op, test.value))
-        return self.leaves[key]
+    def source(self, criteria: list[tuple[str, int]]) -> str:
+        as_outcome = {i for _, i in criteria}
+        as_code: set[int] = set()
+        pending = sorted(as_outcome)
+        while pending:
+            node = self.nodes[pending.pop()]
+            if isinstance(node, _Combinator):
+                for child in set(node.children) - as_code:
+                    as_code.add(child)
+                    pending.append(child)
 
-    def _field_block(self, field: str, kind: str, tests: list[tuple[str, str, Any]]) -> list[str]:
-        """Reads one field and answers its comparisons, or marks them UNKNOWN/REVIEW when it has no value."""
-        lines = [f"v = get({self.bind(field)})"]
-        if kind == "bool":
-            # a bool is True or False: each comparison's answer for both is known now
-            lines.append("if v is True:")
-            lines += [f"    {var} = {MET if compare(op, True, value) else NOT_MET}" for var, op, value in tests]
-            lines.append("elif v is False:")
-            lines += [f"    {var} = {MET if compare(op, False, value) else NOT_MET}" for var, op, value in tests]
-        else:
-            lines.append(f"if {_FIELD_TEST[kind]}:")
-            lines += [f"    {var} = {MET} if v {_OPERATORS[op]} {self.bind(value)} else {NOT_MET}"
-                      for var, op, value in tests]
-        targets = " = ".join(var for var, _, _ in tests)
-        lines += ["else:", f"    {targets} = {REVIEW} if get({self.bind(review_field(field))}) else {UNKNOWN}"]
-        return lines
-
-    def source(self, criteria: list[tuple[str, str]]) -> str:
         body = ["get = facts.get"]
-        for (field, kind), tests in self.groups.items():
-            body += self._field_block(field, kind, tests)
-        body += self.combinator_lines
+        fields: dict[tuple[str, str], list[int]] = {}
+        for i, node in enumerate(self.nodes):
+            if isinstance(node, _Leaf) and (i in as_code or i in as_outcome):
+                fields.setdefault((node.field, node.kind), []).append(i)
+        for (field, kind), leaves in fields.items():
+            body += self._field_block(field, kind, leaves, as_code, as_outcome)
+        for i, node in enumerate(self.nodes):
+            if isinstance(node, _Combinator):
+                if i in as_code:
+                    body += self._combination(node, f"n{i}", "")
+                if i in as_outcome and i in as_code:
+                    body.append(f"o{i} = _OUTCOMES[n{i}]")
+                elif i in as_outcome:
+                    body += self._combination(node, f"o{i}", "_OUTCOME")
         # filling a copy of a dict with the right keys is about twice as fast as a dict display of ~100 entries
         body.append(f"outcomes = {self.bind(dict.fromkeys(cid for cid, _ in criteria))}.copy()")
-        body += [f"outcomes[{self.bind(cid)}] = _OUTCOMES[{var}]" for cid, var in criteria]
+        body += [f"outcomes[{self.bind(cid)}] = o{i}" for cid, i in criteria]
         body.append("return outcomes")
         parameters = ", ".join([*_HELPERS, *(f"_k{i}" for i in range(len(self.bound)))])
         return "\n".join([f"def _bind({parameters}):", "    def evaluate_ruleset(facts):",
                           *("        " + line for line in body), "    return evaluate_ruleset", ""])
 
+    def _combination(self, node: _Combinator, target: str, form: str) -> list[str]:
+        """Statements setting `target` to the node's code, or with `form` "_OUTCOME" to its outcome."""
+        parts = [f"n{c}" for c in node.children]
+        if node.kind == "at_least":
+            assert node.count is not None
+            expression = f"_AT_LEAST({self.bind(node.count[1])}, ({''.join(p + ', ' for p in parts)}))"
+            return [f"{target} = _OUTCOMES[{expression}]" if form else f"{target} = {expression}"]
+        if node.kind not in ("and", "or"):
+            return [f"{target} = {_TABLES[node.kind]}{form}{''.join(f'[{p}]' for p in parts)}"]
+        if not parts:  # all_of([]) and any_of([])
+            code = MET if node.kind == "and" else NOT_MET
+            return [f"{target} = {_OUTCOME_NAMES[code] if form else code}"]
+        if len(parts) == 1:
+            return [f"{target} = _OUTCOMES[{parts[0]}]" if form else f"{target} = {parts[0]}"]
+        # pairwise, one statement a step (nested subscripts would hit the parser's nesting limit)
+        lines, so_far = [], parts[0]
+        for part in parts[1:-1]:
+            lines.append(f"acc = {_TABLES[node.kind]}[{so_far}][{part}]")
+            so_far = "acc"
+        return [*lines, f"{target} = {_TABLES[node.kind]}{form}[{so_far}][{parts[-1]}]"]
+
+    def _field_block(self, field: str, kind: str, leaves: list[int], as_code: set[int],
+                     as_outcome: set[int]) -> list[str]:
+        """Reads one field and answers its comparisons, or gives their UNKNOWN/REVIEW outcome when it has no
+        value of the comparisons' type."""
+
+        def assign(i: int, code: int) -> list[str]:
+            return ([f"n{i} = {code}"] if i in as_code else []) + \
+                ([f"o{i} = {_OUTCOME_NAMES[code]}"] if i in as_outcome else [])
+
+        def assign_either(i: int, condition: str, yes: int, no: int) -> list[str]:
+            lines = [f"n{i} = {yes} if {condition} else {no}"] if i in as_code else []
+            if i in as_outcome:
+                outcome = (f"_OUTCOMES[n{i}]" if i in as_code
+                           else f"{_OUTCOME_NAMES[yes]} if {condition} else {_OUTCOME_NAMES[no]}")
+                lines.append(f"o{i} = {outcome}")
+            return lines
+
+        lines = [f"v = get({self.bind(field)})"]
+        if kind == "bool":
+            # a bool is True or False: each comparison's answer for both is known now
+            for branch, value in (("if v is True:", True), ("elif v is False:", False)):
+                lines.append(branch)
+                for i in leaves:
+                    leaf = self.nodes[i]
+                    assert isinstance(leaf, _Leaf)
+                    holds = compare(leaf.op, value, leaf.threshold)
+                    lines += ["    " + line for line in assign(i, leaf.outcomes[0 if holds else 1])]
+        else:
+            lines.append(f"if {_FIELD_TEST[kind]}:")
+            for i in leaves:
+                leaf = self.nodes[i]
+                assert isinstance(leaf, _Leaf)
+                condition = f"v {_OPERATORS[leaf.op]} {self.bind(leaf.threshold)}"
+                lines += ["    " + line for line in assign_either(i, condition, *leaf.outcomes[:2])]
+        lines += ["else:", f"    review = get({self.bind(review_field(field))})"]
+        for i in leaves:
+            leaf = self.nodes[i]
+            assert isinstance(leaf, _Leaf)
+            lines += ["    " + line for line in assign_either(i, "review", leaf.outcomes[3], leaf.outcomes[2])]
+        return lines
+
 
 def compile_ruleset(trees: Mapping[str, Node]) -> Callable[[Mapping[str, Any]], dict[str, Outcome]]:
     """One function computing ``{criterion id: evaluate_node(tree, facts)}`` for every tree, in order."""
     generator = _Generator()
-    criteria = [(cid, generator.variable_of(tree)) for cid, tree in trees.items()]
+    criteria = [(cid, generator.node_id(tree)) for cid, tree in trees.items()]
     source = generator.source(criteria)
     namespace: dict[str, Any] = {}
     exec(compile(source, "<trialscreen compiled ruleset>", "exec"), namespace)  # noqa: S102 - source built above
