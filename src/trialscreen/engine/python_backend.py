@@ -9,8 +9,9 @@ evaluations/s; interpreting the trees gave ~6,000). The generated function
 - reads each fact field once and answers every distinct comparison once, shared by all criteria that use it;
 - carries outcomes as small ints (`_OUTCOMES` indexes) and combines them with lookup tables computed here
   from `trialscreen.logic`, so the truth tables still have one source;
-- takes field names, thresholds and criterion ids as bound values (closure variables), never as source text:
-  the only things written into the source are operators from a fixed list and ints this module computed.
+- takes field names, thresholds and criterion ids as bound values (names in its own global namespace), never
+  as source text: the only things written into the source are operators from a fixed list and ints this
+  module computed.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ class _Generator:
     The trees become a graph of distinct nodes, numbered children first (equal comparisons and equal sub-trees
     are one node). A NOT or REVIEW IF directly over a comparison becomes a comparison with other outcomes (NOT
     "a == true" is NOT_MET when a is true). A node another node needs is computed as a code, variable ``n<id>``;
-    a node that is a criterion, as an outcome, variable ``o<id>``."""
+    a node that is a criterion, as an outcome stored straight into the result dict."""
 
     def __init__(self) -> None:
         self.bound: list[Any] = []  # values behind _k0, _k1, ...
@@ -179,7 +180,11 @@ class _Generator:
         raise TypeError(f"not a node: {node!r}")
 
     def source(self, criteria: list[tuple[str, int]]) -> str:
-        as_outcome = {i for _, i in criteria}
+        # a criterion's outcome goes straight into the result: node id -> "outcomes[<id>] = outcomes[<id>] ..."
+        template = self.bind(dict.fromkeys(cid for cid, _ in criteria))
+        as_outcome: dict[int, str] = {}
+        for cid, i in criteria:
+            as_outcome[i] = " = ".join(filter(None, [as_outcome.get(i), f"outcomes[{self.bind(cid)}]"]))
         as_code: set[int] = set()
         pending = sorted(as_outcome)
         while pending:
@@ -189,7 +194,8 @@ class _Generator:
                     as_code.add(child)
                     pending.append(child)
 
-        body = ["get = facts.get"]
+        # filling a copy of a dict with the right keys is about twice as fast as a dict display of ~100 entries
+        body = ["get = facts.get", f"outcomes = {template}.copy()"]
         fields: dict[tuple[str, str], list[int]] = {}
         for i, node in enumerate(self.nodes):
             if isinstance(node, _Leaf) and (i in as_code or i in as_outcome):
@@ -201,16 +207,16 @@ class _Generator:
                 if i in as_code:
                     body += self._combination(node, f"n{i}", "")
                 if i in as_outcome and i in as_code:
-                    body.append(f"o{i} = _OUTCOMES[n{i}]")
+                    body.append(f"{as_outcome[i]} = _OUTCOMES[n{i}]")
                 elif i in as_outcome:
-                    body += self._combination(node, f"o{i}", "_OUTCOME")
-        # filling a copy of a dict with the right keys is about twice as fast as a dict display of ~100 entries
-        body.append(f"outcomes = {self.bind(dict.fromkeys(cid for cid, _ in criteria))}.copy()")
-        body += [f"outcomes[{self.bind(cid)}] = o{i}" for cid, i in criteria]
+                    body += self._combination(node, as_outcome[i], "_OUTCOME")
         body.append("return outcomes")
-        parameters = ", ".join([*_HELPERS, *(f"_k{i}" for i in range(len(self.bound)))])
-        return "\n".join([f"def _bind({parameters}):", "    def evaluate_ruleset(facts):",
-                          *("        " + line for line in body), "    return evaluate_ruleset", ""])
+        return "\n".join(["def evaluate_ruleset(facts):", *("    " + line for line in body), ""])
+
+    def namespace(self) -> dict[str, Any]:
+        """The generated function's globals: the helpers and the bound values (globals rather than closure
+        variables: a call need not copy hundreds of closure cells into its frame)."""
+        return {**_HELPERS, **{f"_k{i}": value for i, value in enumerate(self.bound)}}
 
     def _combination(self, node: _Combinator, target: str, form: str) -> list[str]:
         """Statements setting `target` to the node's code, or with `form` "_OUTCOME" to its outcome."""
@@ -234,20 +240,20 @@ class _Generator:
         return [*lines, f"{target} = {_TABLES[node.kind]}{form}[{so_far}][{parts[-1]}]"]
 
     def _field_block(self, field: str, kind: str, leaves: list[int], as_code: set[int],
-                     as_outcome: set[int]) -> list[str]:
+                     as_outcome: dict[int, str]) -> list[str]:
         """Reads one field and answers its comparisons, or gives their UNKNOWN/REVIEW outcome when it has no
         value of the comparisons' type."""
 
         def assign(i: int, code: int) -> list[str]:
             return ([f"n{i} = {code}"] if i in as_code else []) + \
-                ([f"o{i} = {_OUTCOME_NAMES[code]}"] if i in as_outcome else [])
+                ([f"{as_outcome[i]} = {_OUTCOME_NAMES[code]}"] if i in as_outcome else [])
 
         def assign_either(i: int, condition: str, yes: int, no: int) -> list[str]:
             lines = [f"n{i} = {yes} if {condition} else {no}"] if i in as_code else []
             if i in as_outcome:
                 outcome = (f"_OUTCOMES[n{i}]" if i in as_code
                            else f"{_OUTCOME_NAMES[yes]} if {condition} else {_OUTCOME_NAMES[no]}")
-                lines.append(f"o{i} = {outcome}")
+                lines.append(f"{as_outcome[i]} = {outcome}")
             return lines
 
         lines = [f"v = get({self.bind(field)})"]
@@ -280,9 +286,9 @@ def compile_ruleset(trees: Mapping[str, Node]) -> Callable[[Mapping[str, Any]], 
     generator = _Generator()
     criteria = [(cid, generator.node_id(tree)) for cid, tree in trees.items()]
     source = generator.source(criteria)
-    namespace: dict[str, Any] = {}
+    namespace = generator.namespace()
     exec(compile(source, "<trialscreen compiled ruleset>", "exec"), namespace)  # noqa: S102 - source built above
-    function = namespace["_bind"](*_HELPERS.values(), *generator.bound)
+    function = namespace["evaluate_ruleset"]
     function.source = source  # for reading and debugging
     return function
 
