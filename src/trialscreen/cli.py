@@ -22,10 +22,12 @@ def _fail(exc: Exception) -> None:
 def _as_of(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from trialscreen.model.patient import check_date_range
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--as-of") from None
+        return check_date_range(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a usable date (use YYYY-MM-DD): {exc}", param_hint="--as-of") from None
 
 
 @click.group()

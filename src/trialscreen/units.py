@@ -38,6 +38,8 @@ _SPELLINGS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^ml\s*/\s*min(?:\s*/\s*1\.73\s*m(?:2|\^2|²))?$", re.I), "milliliter/minute"),
 ]
 _MICRO = str.maketrans({"µ": "u", "μ": "u"})
+#: Longest unit text looked up (``mL/min/1.73 m²`` is 15 characters).
+MAX_UNIT_LENGTH = 40
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +65,8 @@ def _pint_spelling(text: str) -> str:
 @lru_cache(maxsize=512)
 def parse_unit(text: str) -> Any:
     """The pint unit for a lab spelling; `UnitError` if pint does not know it."""
+    if len(text) > MAX_UNIT_LENGTH:  # pint's parser slows down on long text; no real unit is near this long
+        raise UnitError(f"unknown unit {text[:20]!r}… (longer than {MAX_UNIT_LENGTH} characters)")
     spelled = _pint_spelling(text)
     ureg = registry()
     try:
