@@ -94,9 +94,10 @@ def soundness_problems(report: Report, compiled: CompiledRuleset, patient: dict[
 
 
 def report_difference(durable: Report, python: Report) -> str | None:
-    """Promise 2 on one case: the two evaluators' reports are identical apart from the `backend` field."""
-    d = durable.model_dump(mode="json", exclude={"backend"})
-    p = python.model_dump(mode="json", exclude={"backend"})
+    """Promise 2 on one case: the two evaluators' reports are identical apart from the `backend` field (and the
+    `generated_at` time stamp)."""
+    d = durable.model_dump(mode="json", exclude={"backend", "generated_at"})
+    p = python.model_dump(mode="json", exclude={"backend", "generated_at"})
     if d == p:
         return None
     if d["verdict"] != p["verdict"]:
