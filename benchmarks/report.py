@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -114,6 +115,9 @@ def render_machine(info: list[tuple[str, str]], markdown: bool) -> str:
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in info)
 
 
+_STARTED = time.perf_counter()
+
+
 def progress(message: str) -> None:
-    """Progress goes to stderr so that stdout holds only the table."""
-    print(message, file=sys.stderr, flush=True)
+    """Progress goes to stderr (with the seconds since the start) so that stdout holds only the table."""
+    print(f"[{time.perf_counter() - _STARTED:6.1f} s] {message}", file=sys.stderr, flush=True)

@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py              # the full run (tens of minutes: 100,000 screened, 10^6 evaluated)
     python benchmarks/run_all.py --quick      # a smoke run, about two minutes
-    python benchmarks/run_all.py --markdown   # the table in Markdown, for the README
+    python benchmarks/run_all.py --markdown   # the table in Markdown, for the README (--json: as JSON)
 
 Sections (docs/benchmarks.md explains each figure and how it is measured):
   engines   patient-trial evaluations/s on pre-derived facts, every seed ruleset, durable-rules and plain Python
@@ -48,6 +48,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 1)[1])
     p.add_argument("--quick", action="store_true", help="small sizes, one repeat, ≤ 3 s per rate (a smoke run)")
     p.add_argument("--markdown", action="store_true", help="print the machine and the table in Markdown")
+    p.add_argument("--json", action="store_true", help="print the machine, the rows and the summary as JSON")
     p.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
     size = p.add_argument_group("sizes (defaults: full run; --quick lowers them)")
     size.add_argument("--pool", type=int, help="distinct generated patients behind the in-process rates (200)")
@@ -109,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r for r in checks if not r.ok]
     summary = (f"goals met: {sum(bool(r.ok) for r in goals)} of {len(goals)}; "
                f"checks passed: {len(checks) - len(failed)} of {len(checks)}")
-    if args.markdown:
+    if args.json:
+        print(json.dumps({"machine": dict(info), "rows": [asdict(r) for r in rows], "summary": summary},
+                         ensure_ascii=False, indent=1))
+    elif args.markdown:
         print(render_machine(info, True) + "\n\n" + render_markdown(rows) + "\n\n" + summary)
     else:
         print(render_machine(info, False) + "\n\n" + render_text(rows) + "\n\n" + summary)
