@@ -82,7 +82,10 @@ class _PythonWriter:
 def hand_source(trees: Mapping[str, Node], name: str = "screen") -> str:
     """The text of the hand-style function for `trees` (criterion id → lowered tree)."""
     writer = _PythonWriter()
-    roots = {cid: writer.node(tree) for cid, tree in trees.items()}
+    roots = {}
+    for cid, tree in trees.items():
+        writer.lines.append(f"    # {cid}")
+        roots[cid] = writer.node(tree)
     reads = [f"    {v} = get({field!r})" for field, v in writer.fields.items()]
     result = ", ".join(f"{cid!r}: {root}" for cid, root in roots.items())
     return "\n".join([f"def {name}(facts):", "    get = facts.get", *reads, *writer.lines,

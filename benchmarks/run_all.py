@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, replace
@@ -100,8 +101,6 @@ def main(argv: list[str] | None = None) -> int:
     if "compile" in wanted:
         progress("compile: every ruleset, in a fresh process")
         rows += measure.child("compile", [])
-    import os
-
     info.append(("load average at end (1, 5, 15 min)", ", ".join(f"{x:.2f}" for x in os.getloadavg())))
     info.append(("run", f"{' '.join(['benchmarks/run_all.py', *(argv if argv is not None else sys.argv[1:])])} "
                         f"({time.perf_counter() - started:.0f} s)"))
