@@ -178,9 +178,9 @@ def floor(inputs: Inputs, sizes: Sizes) -> list[Row]:
     progress(f"floor: {FOCUS} common criteria")
     evaluators: dict[str, tuple[Callable[[Any], Any], Sequence[Any], int]] = {
         "hand-style Python function (the floor)": (hand_function(common), facts, sizes.floor_n),
-        "plain-Python engine": (make_backend("python", common, compiled.key + "_common").evaluate, facts,
+        "plain-Python engine": (make_backend("python", common, compiled.key + "_bench_common").evaluate, facts,
                                 sizes.python_n),
-        "durable-rules engine": (make_backend("durable", common, compiled.key + "_common").evaluate, facts,
+        "durable-rules engine": (make_backend("durable", common, compiled.key + "_bench_common").evaluate, facts,
                                  sizes.durable_n),
     }
     zen_note = ""

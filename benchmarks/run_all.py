@@ -32,8 +32,8 @@ from report import machine, progress, render_machine, render_markdown, render_te
 
 SECTIONS = ("engines", "floor", "pipeline", "screen", "rss", "compile")
 QUICK = measure.Sizes(pool=40, durable_n=2_000, python_n=20_000, floor_n=50_000, zen_n=5_000, pipeline_n=2_000,
-                      latency_n=200, cli_runs=3, screen_n=2_000, rss_sizes=(1_000, 3_000), repeats=1,
-                      max_seconds=3.0)
+                      latency_n=200, cli_runs=3, screen_n=1_000, rss_sizes=(1_000, 2_000), repeats=1,
+                      max_seconds=1.5)
 
 
 def sizes_from(args: argparse.Namespace) -> measure.Sizes:
@@ -47,7 +47,7 @@ def sizes_from(args: argparse.Namespace) -> measure.Sizes:
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 1)[1])
-    p.add_argument("--quick", action="store_true", help="small sizes, one repeat, ≤ 3 s per rate (a smoke run)")
+    p.add_argument("--quick", action="store_true", help="small sizes, one repeat, ≤ 1.5 s per rate (a smoke run)")
     p.add_argument("--markdown", action="store_true", help="print the machine and the table in Markdown")
     p.add_argument("--json", action="store_true", help="print the machine, the rows and the summary as JSON")
     p.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
