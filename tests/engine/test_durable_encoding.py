@@ -3,8 +3,9 @@
 The adapter (`trialscreen.engine.durable_backend`) turns every distinct comparison (`Test`) of a compiled ruleset
 into two durable-rules rules on one flat fact: the comparison and its negation, each a type test plus ONE
 comparison. Comparisons are split into durable rulesets ("groups") of at most `MAX_TESTS_PER_GROUP`. durable-rules
-answers the leaves (`leaf_answers`); `engine.tree.evaluate` combines them with the four-valued logic, for both
-backends. Part 1 checks that structure on the definitions actually registered with the host.
+answers the leaves (`leaf_answers`); the four-valued logic combines them (the adapter's `compile_on_leaves`, the
+Python backend's `compile_node`). Part 1 checks that structure on the definitions actually registered with the
+host.
 
 Part 2 is exhaustive: every small tree shape (And / Or / Not / AtLeast / IfThenElse / ReviewIf over 1-3 Test
 leaves, depth <= 3: 5,361 shapes) is evaluated by the DurableBackend and the PythonBackend for EVERY assignment of
@@ -23,6 +24,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import itertools
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -63,11 +65,20 @@ DURABLE_KEYS = {
     "!=": ("$neq", None),
 }
 TYPE_TEST = {"t": durable_backend.FACT_TYPE}
-CATCH_ALL_RULE = {"all": [{"m": TYPE_TEST}]}
 #: durable-rules' fixed per-fact limits (see test_fact_size_limit.py): 64 properties per fact (MAX_OBJECT_PROPERTIES
 #: in its state.h; kept as a precaution), and at most 64 matched comparison nodes (65 -> error 303, or heap corruption).
 MAX_FACT_PROPERTIES = 64
 MAX_MATCHED_COMPARISONS = 64
+
+
+def kind(threshold: object) -> str:
+    """The type of value a comparison accepts, which names the wire property its field travels under."""
+    return "boolean" if isinstance(threshold, bool) else "text" if isinstance(threshold, str) else "number"
+
+
+def sent_fact(group: Any, fields: str) -> dict[str, Any]:
+    """The fact `DurableBackend._fired` asserts for `group`, given the fields text it was called with."""
+    return json.loads(group.head + fields + "}")
 
 
 def wire(value: object) -> object:
@@ -139,12 +150,8 @@ def test_every_rule_is_the_type_test_and_one_comparison(captured):
     [definitions] = captured  # one set_rulesets call registers every group
     assert definitions == registered(backend)  # what we captured is what the engine holds
     assert list(definitions) == [g.ruleset_name for g in backend.groups]
-    for ruleset, rules in definitions.items():
-        catch_all = [r for r, pattern in rules.items() if pattern == [{"m": TYPE_TEST}]]
-        assert catch_all == [durable_backend.CATCH_ALL], ruleset
+    for rules in definitions.values():
         for name, pattern in rules.items():
-            if name == durable_backend.CATCH_ALL:
-                continue
             [only] = pattern  # one pattern (one fact), no joins
             assert list(only) == ["m"], name
             condition = only["m"]
@@ -166,15 +173,16 @@ def test_each_comparison_is_a_rule_and_its_negation(captured):
     patterns = {name: pattern for rules in definitions.values() for name, pattern in rules.items()}
     tests = distinct_tests(SAMPLE)
     assert len(tests) == 13  # seven on n, three on y, two on z, one on x
-    assert sorted(backend.rule_tests) == sorted(n for n in patterns if n != durable_backend.CATCH_ALL)
-    assert backend.rule_count == 2 * len(tests) + len(backend.groups) == len(patterns)
-    wire_names = backend.names
-    assert sorted(wire_names) == ["n", "x", "y", "z"] and len(set(wire_names.values())) == 4
+    assert sorted(backend.rule_tests) == sorted(patterns)
+    assert backend.rule_count == 2 * len(tests) == len(patterns)  # no other rule: no catch-all
+    wire_names = backend.wire_names
+    assert sorted(wire_names) == [("n", "number"), ("x", "number"), ("y", "boolean"), ("z", "text")]
+    assert len(set(wire_names.values())) == 4
     for test in tests:
         rules = sorted(((holds, name) for name, (t, holds) in backend.rule_tests.items() if t == test), reverse=True)
         assert [holds for holds, _ in rules] == [True, False], test
         for (holds, name), key in zip(rules, DURABLE_KEYS[test.op]):
-            operand = {wire_names[test.field]: wire(test.value)}
+            operand = {wire_names[(test.field, kind(test.value))]: wire(test.value)}
             want = operand if key is None else {key: operand}
             assert patterns[name] == [{"m": {"$and": [TYPE_TEST, want]}}], (test, holds)
 
@@ -183,8 +191,8 @@ def test_a_comparison_shared_by_many_criteria_is_registered_once(captured):
     trees = {f"c{i}": And((X, Cmp("k", "<", float(i % 3)))) for i in range(40)}
     backend = DurableBackend(trees, unique("enc_dedup"))
     [definitions] = captured
-    # X and three distinct thresholds on k: four comparisons, eight rules, one catch-all
-    assert [len(rules) for rules in definitions.values()] == [9]
+    # X and three distinct thresholds on k: four comparisons, eight rules
+    assert [len(rules) for rules in definitions.values()] == [8]
     assert sorted(str(t) for t, holds in backend.rule_tests.values() if holds) == sorted(
         str(t) for t in (X, Cmp("k", "<", 0.0), Cmp("k", "<", 1.0), Cmp("k", "<", 2.0)))
 
@@ -204,15 +212,15 @@ def test_groups_respect_the_per_fact_limits(captured, monkeypatch):
     for group in backend.groups:
         assert 1 <= len(group.tests) <= MAX_TESTS_PER_GROUP
         assert group.fields == {t.field for t in group.tests} and len(group.fields) <= 60
-        assert len(definitions[group.ruleset_name]) == 2 * len(group.tests) + 1
+        assert len(definitions[group.ruleset_name]) == 2 * len(group.tests)
     assert MAX_TESTS_PER_GROUP <= MAX_MATCHED_COMPARISONS
 
     sent: list[tuple[Any, dict[str, Any], list[str]]] = []
     real_fired = DurableBackend._fired
 
-    def spy(self, group, fact):
-        names = real_fired(self, group, fact)
-        sent.append((group, dict(fact), names))
+    def spy(self, group, fields):
+        names = real_fired(self, group, fields)
+        sent.append((group, sent_fact(group, fields), names))
         return names
 
     monkeypatch.setattr(DurableBackend, "_fired", spy)
@@ -222,13 +230,13 @@ def test_groups_respect_the_per_fact_limits(captured, monkeypatch):
     assert got == PythonBackend(trees, "-").evaluate(facts)
     assert {o for cid, o in got.items() if cid.startswith("d")} == {T, F}
     assert [g for g, _, _ in sent] == backend.groups  # one fact per group
-    wire_names = {w: f for f, w in backend.names.items()}
     for group, fact, names in sent:
         assert len(fact) <= MAX_FACT_PROPERTIES
-        assert set(fact) - {"t", "id", "sid"} == {backend.names[f] for f in group.fields}  # nothing else: no review
-        assert all(wire_names[k] in group.fields for k in fact if k not in ("t", "id", "sid"))  # markers, no strays
+        # every field of the group, under its wire name, and nothing else: no review markers, no strays
+        assert set(fact) - {"t", "id", "sid"} == {backend.wire_names[(t.field, kind(t.value))] for t in group.tests}
+        assert fact["t"] == durable_backend.FACT_TYPE and fact["sid"] == group.sid
         # with every field present, each comparison or its negation matches, never both: one per comparison
-        assert len(names) == len(group.tests) + 1 <= MAX_MATCHED_COMPARISONS + 1
+        assert len(names) == len(group.tests) <= MAX_MATCHED_COMPARISONS
 
 
 # -- 2. every shape, every assignment -----------------------------------------------------------------------------

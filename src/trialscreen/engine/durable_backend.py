@@ -3,32 +3,50 @@
 How a ruleset compiles: every distinct comparison in the lowered trees (``platelets >= 50``, ``hbsag == true``)
 becomes two durable-rules rules on one flat patient fact — one that matches when the comparison holds and one
 when its negation holds. durable-rules decides each comparison; the criterion outcome is then computed from
-those leaf answers with the four-valued logic of `trialscreen.logic`, in `engine.tree.evaluate`, the same code
-the plain-Python evaluator uses ("three-valued logic and explanations are ours, made on top"). A field that is
-absent is UNKNOWN (or REVIEW when the resolver marked it so) without asking the engine.
+those leaf answers with the four-valued logic of `trialscreen.logic`, by the same compiled combinators the
+plain-Python evaluator runs (`python_backend.compile_node`), over the leaf answers instead of the facts ("three-
+valued logic and explanations are ours, made on top"). A field that is absent is UNKNOWN (or REVIEW when the
+resolver marked it so) without asking the engine.
 
 Why comparisons and not whole criterion formulas: durable-rules refuses rules with more than 32 expressions
 (error 113, ``MAX_SEQUENCE_EXPRESSIONS``), which three-leaf formulas with nested and/or already exceed, and its
 alpha network overflows a fixed stack (error 303, or a crash) when a fact matches too many nodes at once.
 One comparison per rule keeps every rule to two expressions and makes the node count per fact predictable.
 
+One evaluation, per group of comparisons: the fact (only the fields that have a value of the comparisons' type)
+is asserted into the group's session, the names of the matched rules are read back through the C API, and the
+fact is retracted. A group with no field to send is not asked at all. Every answer is cross-checked: for each
+sent field, each of its comparisons must match exactly one of its two rules, and no rule may match for a field
+that was not sent — anything else raises. Where the time goes (measured with perf on NCT07212322): creating a
+session costs more than the matching (durable-rules allocates and clears ~8 KB per rule for every new session),
+so each group keeps ONE session and retracts the fact after reading the answers instead of creating and deleting
+a session per evaluation. That is safe because nothing else is ever stored in it: a fact still stored when the
+next arrives is refused (``ERR_EVENT_OBSERVED``, the fact id is always the same), and any failure deletes the
+session (``delete_state``) and opens a fresh one. An evaluation that fails inside durable-rules — an exception
+from the C API, a result code, an unknown rule name, a comparison matched by both or neither of its rules — is
+retried once in fresh sessions; if it fails again it raises `EngineError` naming both failures. Never a guess.
+
 Hazards handled here (see ../shared/reference/durable-rules.md and tests/engine/test_durable_hazards.py):
 - absent fields: never sent; the engine only sees fields that have a value, and there is no arithmetic in the
   engine (ratios and formulas are computed beforehand, in Python, with exact decimal rounding);
 - the negation gate: there are no ``$not`` patterns and no joins; one fact per group, asserted whole;
 - unguarded ``$nex``: not used; every pattern starts with a type test on ``t``;
-- unmatched facts (MessageNotHandledException): a catch-all rule per group, whose firing proves the fact was
-  seen;
-- duplicate facts (MessageObservedException): every evaluation gets a fresh session id, and any non-zero
-  result code from the C engine raises `EngineError`;
-- a comparison that matched neither its rule nor its negation's, or both, raises `EngineError`: the engine can
-  never silently turn a present value into "not met";
+- unmatched facts (MessageNotHandledException): a fact is sent only with at least one field, and every sent
+  field has comparisons, one of whose two rules must match; a fact that matches nothing comes back with a result
+  code, which is a failure (retried, then `EngineError`);
+- duplicate facts (MessageObservedException): the fact is retracted after every evaluation; a fact that was not
+  comes back as a result code, the session is deleted and the evaluation retried in a fresh one;
+- a comparison that matched neither its rule nor its negation's, or both, or a rule reported twice or for a
+  field that was not sent, is a failure: the engine can never silently turn a present value into "not met";
 - swallowed action exceptions: no Python action runs inside durable-rules — the adapter asks the C engine for
   the names of the matched rules (`DurableBackend._fired`), so there is nothing to swallow;
 - timer threads racing the caller: a `Host` subclass that starts none;
-- state clean-up and the ~1,020-session limit: ``delete_state`` in a ``finally`` after every assertion;
-- booleans equal to 1 and strings compared as text: facts are type-checked against each comparison's type,
-  booleans travel as 1/0, and a value of the wrong type is treated as absent (UNKNOWN), as in Python;
+- the ~1,020-session limit and leaked sessions: one live session per group, deleted on any failure
+  (`DurableBackend.live_sessions` lists them; tests/engine/test_durable_faults.py and
+  benchmarks/durable_soak.py check that no other session survives);
+- booleans equal to 1 and strings compared as text: each comparison's field travels under a wire name of its
+  own type (number, boolean or text), a value is sent only under the wire name of its type, booleans travel as
+  1.0/0.0, and a value of the wrong type is not sent (UNKNOWN), as in Python;
 - ``set_rulesets`` mutating its argument and never giving memory back: definitions are built fresh, and each
   compiled ruleset is registered once per process under a versioned name and reused;
 - fixed-size arrays in the C engine (found here, not in the reference notes): a fact that matches more than 64
@@ -37,20 +55,21 @@ Hazards handled here (see ../shared/reference/durable-rules.md and tests/engine/
   most `MAX_TESTS_PER_GROUP`, each its own durable-rules ruleset and fact;
 - numbers in exponent notation without a decimal point (``1e-05``) are refused (error 204): facts are written
   with a decimal point, thresholds that would need one are refused at compile time, and non-finite numbers are
-  treated as absent (UNKNOWN), as in Python.
+  treated as absent (UNKNOWN), as in Python; integers a double cannot hold exactly are refused (`EngineError`)
+  rather than rounded.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import math
+import logging
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from trialscreen.engine.tree import Node, Test, evaluate, review_field, tests_of
+from trialscreen import logic
+from trialscreen.engine.tree import And, AtLeast, IfThenElse, Node, Not, Or, ReviewIf, Test, review_field, tests_of
 from trialscreen.errors import EngineError
 from trialscreen.logic import Outcome
 
@@ -64,13 +83,28 @@ except ImportError as _exc:  # pragma: no cover - exercised only on unsupported 
 else:
     IMPORT_ERROR = None
 
+log = logging.getLogger(__name__)
+
 FACT_TYPE = "$patient_facts"
-CATCH_ALL = "catch_all"
+FACT_ID = "facts"
 #: Only one rule of each comparison's pair can match; durable-rules fails with error 303 (or aborts) when a fact
 #: matches more than 64 comparison rules, so a group holds at most 56 comparisons.
 MAX_TESTS_PER_GROUP = 56
 _DURABLE_OP = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
 _NEGATED_OP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+NUMBER, BOOLEAN, TEXT = "number", "boolean", "text"
+#: result codes `assert_fact` returns instead of raising (ERR_EVENT_NOT_HANDLED, ERR_EVENT_OBSERVED in rules.h)
+_ASSERT_CODES = {1: "matched neither rule of any comparison of the patient fact",
+                 2: "still held the previous patient fact (it was not retracted)"}
+
+
+def kind_of(threshold: Any) -> str:
+    """The type of value a comparison with `threshold` accepts (a boolean is not a number)."""
+    if isinstance(threshold, bool):
+        return BOOLEAN
+    if isinstance(threshold, str):
+        return TEXT
+    return NUMBER
 
 
 def _wire(value: Any) -> Any:
@@ -86,35 +120,40 @@ def _number_text(value: float) -> str:
     """A float as JSON durable-rules parses: it refuses exponents without a decimal point (``1e-05``, error
     204), so the mantissa always carries one (``1.0e-05``)."""
     text = repr(value)
-    mantissa, e, exponent = text.partition("e")
-    if e and "." not in mantissa:
-        return f"{mantissa}.0e{exponent}"
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        if "." not in mantissa:
+            return f"{mantissa}.0e{exponent}"
     return text
 
 
-def _fact_json(fact: dict[str, Any]) -> str:
-    parts = []
-    for key, value in fact.items():
-        shown = _number_text(value) if isinstance(value, float) else json.dumps(value, ensure_ascii=False)
-        parts.append(f"{json.dumps(key)}: {shown}")
-    return "{" + ", ".join(parts) + "}"
+def wire_text(kind: str, value: Any, field: str) -> str | None:
+    """The JSON text of a fact value for comparisons of `kind`, or None when it has no value of that kind (wrong
+    type, NaN or infinite): such a comparison is UNKNOWN, as in the Python evaluator, and is never asked."""
+    t = type(value)
+    if kind == NUMBER:
+        if t is float:
+            if value - value != 0.0:  # NaN or ±inf
+                return None
+            return _number_text(value)
+        if t is int:
+            try:
+                number = float(value)
+            except OverflowError:
+                number = None
+            if number is None or number != value:  # a double would round it: refuse rather than answer wrongly
+                raise EngineError(f"fact {field} = {value} cannot be compared exactly by durable-rules (its numbers "
+                                  "are doubles); use --backend python")
+            return _number_text(number)
+        return None
+    if kind == BOOLEAN:
+        return ("1.0" if value else "0.0") if t is bool else None
+    return json.dumps(value, ensure_ascii=False) if t is str else None
 
 
 def representable(value: Any) -> bool:
     """Whether a threshold survives durable-rules' own JSON encoding of the ruleset (no bare exponents)."""
     return not isinstance(value, float) or "e" not in repr(value) or "." in repr(value).partition("e")[0]
-
-
-def _same_type(value: Any, test: Test) -> bool:
-    if isinstance(test.value, bool):
-        return type(value) is bool
-    if isinstance(test.value, str):
-        return type(value) is str
-    return type(value) in (int, float)
-
-
-def _non_finite(value: Any) -> bool:
-    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _condition(field: str, op: str, value: Any) -> dict[str, Any]:
@@ -148,15 +187,83 @@ def _get_host() -> Any:
     return _host
 
 
-@dataclass(frozen=True)
+class _Fault(Exception):
+    """durable-rules failed or answered inconsistently inside one evaluation (the evaluation is retried once)."""
+
+
+class _Slot:
+    """One field as one type of value, sent under its own wire name (``"f3":``)."""
+
+    __slots__ = ("field", "kind", "key", "count")
+
+    def __init__(self, field: str, kind: str, wire_name: str, count: int) -> None:
+        self.field, self.kind, self.count = field, kind, count
+        self.key = f',"{wire_name}":'
+
+
 class _Group:
-    ruleset_name: str
-    tests: tuple[Test, ...]
-    fields: frozenset[str]
+    """At most `MAX_TESTS_PER_GROUP` comparisons: one durable-rules ruleset, one fact and one live session."""
+
+    def __init__(self, ruleset_name: str, tests: tuple[Test, ...], slots: tuple[_Slot, ...],
+                 rules: dict[str, tuple[int, bool, int]]) -> None:
+        self.ruleset_name = ruleset_name
+        self.tests = tests
+        self.fields = frozenset(t.field for t in tests)
+        self.slots = slots
+        #: rule name → (comparison number in the backend, whether it is the comparison or its negation, slot)
+        self.rules = rules
+        self.handle: int = -1
+        self.sid = ""
+        self.head = self.retraction = ""
+        self.new_session()
+
+    def new_session(self) -> None:
+        self.sid = f"s{next(_sids)}"
+        self.head = f'{{"t":"{FACT_TYPE}","id":"{FACT_ID}","sid":"{self.sid}"'
+        self.retraction = f'{{"t":"{FACT_TYPE}","id":"{FACT_ID}","sid":"{self.sid}"}}'
 
 
 def _never_called(_closure: Any) -> None:  # pragma: no cover - actions are read by name, never run
     raise AssertionError("durable-rules actions are collected by name, never run")
+
+
+_T, _F, _U, _R = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN, Outcome.REVIEW
+
+
+def compile_on_leaves(node: Node, index_of: Mapping[Test, int]) -> Callable[[list[Outcome]], Outcome]:
+    """A closure computing ``tree.evaluate(node, leaf)`` from the list of leaf outcomes (comparison i's outcome at
+    ``index_of[test]``). The same combinators and short cuts as `python_backend.compile_node`, whose leaves read
+    facts where these read durable-rules' answers; tests/engine checks both against `trialscreen.logic` directly."""
+    if isinstance(node, Test):
+        i = index_of[node]
+        return lambda leaves: leaves[i]
+    if isinstance(node, (And, Or)):
+        parts = [compile_on_leaves(c, index_of) for c in node.children]
+        stop, combine = (_F, logic.all_of) if isinstance(node, And) else (_T, logic.any_of)
+
+        def junction(leaves: list[Outcome]) -> Outcome:
+            seen = []
+            for part in parts:
+                value = part(leaves)
+                if value is stop:
+                    return stop
+                seen.append(value)
+            return combine(seen)
+
+        return junction
+    if isinstance(node, Not):
+        inner = compile_on_leaves(node.child, index_of)
+        return lambda leaves: logic.negate(inner(leaves))
+    if isinstance(node, ReviewIf):
+        inner = compile_on_leaves(node.child, index_of)
+        return lambda leaves: logic.review_if(inner(leaves))
+    if isinstance(node, AtLeast):
+        parts, count = [compile_on_leaves(c, index_of) for c in node.children], node.count
+        return lambda leaves: logic.at_least(count, [p(leaves) for p in parts])
+    if isinstance(node, IfThenElse):
+        test, then, otherwise = (compile_on_leaves(c, index_of) for c in (node.test, node.then, node.otherwise))
+        return lambda leaves: logic.if_then_else(test(leaves), then(leaves), otherwise(leaves))
+    raise TypeError(f"not a node: {node!r}")
 
 
 class DurableBackend:
@@ -181,103 +288,182 @@ class DurableBackend:
 
     def _setup(self, trees: Mapping[str, Node], ruleset_key: str) -> None:
         self.trees = dict(trees)
-        tests = list(dict.fromkeys(t for tree in self.trees.values() for t in tests_of(tree)))
-        odd = [t for t in tests if not representable(t.value)]
+        self.tests: list[Test] = list(dict.fromkeys(t for tree in self.trees.values() for t in tests_of(tree)))
+        odd = [t for t in self.tests if not representable(t.value)]
         if odd:
             raise EngineError(f"durable-rules cannot parse the thresholds {', '.join(repr(t.value) for t in odd)} "
                               "(exponent notation); write them in another unit")
-        fields = sorted({t.field for t in tests})
-        self.names: dict[str, str] = {f: f"f{i}" for i, f in enumerate(fields)}
+        slot_keys = sorted({(t.field, kind_of(t.value)) for t in self.tests})
+        #: (field, type of value) → the property name it travels under
+        self.wire_names: dict[tuple[str, str], str] = {k: f"f{i}" for i, k in enumerate(slot_keys)}
         #: rule name → (comparison, whether the rule is the comparison itself or its negation)
         self.rule_tests: dict[str, tuple[Test, bool]] = {}
         self.groups: list[_Group] = []
         definitions: dict[str, Any] = {}
-        for g in range(0, len(tests), MAX_TESTS_PER_GROUP):
-            chunk = tests[g : g + MAX_TESTS_PER_GROUP]
+        for g in range(0, len(self.tests), MAX_TESTS_PER_GROUP):
+            chunk = self.tests[g : g + MAX_TESTS_PER_GROUP]
             name = f"ts_{ruleset_key}_g{g // MAX_TESTS_PER_GROUP}"
-            rules: dict[str, Any] = {CATCH_ALL: {"all": [{"m": {"t": FACT_TYPE}}], "run": _never_called}}
-            for test in chunk:
-                i = len(self.rule_tests) // 2
-                wire_field, value = self.names[test.field], _wire(test.value)
+            slot_of = {k: n for n, k in enumerate(dict.fromkeys((t.field, kind_of(t.value)) for t in chunk))}
+            counts = [0] * len(slot_of)
+            rules: dict[str, Any] = {}
+            index: dict[str, tuple[int, bool, int]] = {}
+            for i, test in enumerate(chunk, start=g):
+                slot = slot_of[(test.field, kind_of(test.value))]
+                counts[slot] += 1
+                wire_field, value = self.wire_names[(test.field, kind_of(test.value))], _wire(test.value)
                 for holds, op in ((True, test.op), (False, _NEGATED_OP[test.op])):
                     rule_name = f"t{i}_{'y' if holds else 'n'}"
                     rules[rule_name] = {"all": [{"m": _condition(wire_field, op, value)}], "run": _never_called}
                     self.rule_tests[rule_name] = (test, holds)
+                    index[rule_name] = (i, holds, slot)
+            slots = tuple(_Slot(f, k, self.wire_names[(f, k)], counts[n]) for (f, k), n in slot_of.items())
             definitions[name] = rules
-            self.groups.append(_Group(name, tuple(chunk), frozenset(t.field for t in chunk)))
+            self.groups.append(_Group(name, tuple(chunk), slots, index))
         self.rule_count = sum(len(r) for r in definitions.values())
         self.definition_size = len(json.dumps({n: {k: v["all"] for k, v in r.items()} for n, r in definitions.items()}))
+        #: evaluations that failed inside durable-rules once and were answered by the retry
+        self.retries = 0
+
+        index_of = {t: i for i, t in enumerate(self.tests)}
+        markers: dict[str, list[int]] = {}
+        for i, test in enumerate(self.tests):
+            markers.setdefault(review_field(test.field), []).append(i)
+        #: review marker → the comparisons on its field (REVIEW instead of UNKNOWN when they have no answer)
+        self._review_markers = list(markers.items())
+        self._criteria = [(cid, compile_on_leaves(tree, index_of)) for cid, tree in self.trees.items()]
+
         host = _get_host()
         try:
             host.set_rulesets(definitions)
         except Exception as exc:
             raise EngineError(f"durable-rules refused the compiled ruleset {ruleset_key}: {exc}") from exc
-        self._handles = {g.ruleset_name: host.get_ruleset(g.ruleset_name)._handle for g in self.groups}
+        for group in self.groups:
+            group.handle = host.get_ruleset(group.ruleset_name)._handle
 
-    def _fired(self, group: _Group, fact: dict[str, Any]) -> list[str]:
-        """Assert `fact` into a fresh session of `group` and return the names of the rules that matched.
+    # -- one evaluation ------------------------------------------------------------------------------------------
+
+    def _encode(self, facts: Mapping[str, Any]) -> list[tuple[_Group, str, list[bool], int]]:
+        """Per group with something to ask: (group, fact fields as JSON text, which slots were sent, how many
+        comparisons must be answered)."""
+        work = []
+        for group in self.groups:
+            parts: list[str] = []
+            sent = [False] * len(group.slots)
+            expected = 0
+            for n, slot in enumerate(group.slots):
+                value = facts.get(slot.field)
+                if value is None:
+                    continue
+                text = wire_text(slot.kind, value, slot.field)
+                if text is None:
+                    continue
+                parts.append(slot.key)
+                parts.append(text)
+                sent[n] = True
+                expected += slot.count
+            if parts:
+                work.append((group, "".join(parts), sent, expected))
+        return work
+
+    def _fired(self, group: _Group, fields: str) -> list[str]:
+        """Assert the fact with `fields` (JSON text, each preceded by a comma) into the group's session, return
+        the names of the rules that matched, and retract it.
 
         This drives durable-rules' C API directly instead of `Host.assert_fact`: the Python action machinery
         (a Closure, two JSON round trips and a state update per action) cost five sixths of the time, and we
-        need only the names of the matched rules. The session is always deleted.
+        need only the names of the matched rules. Raises `_Fault` on any failure; the caller deletes the session.
         """
-        handle = self._handles[group.ruleset_name]
-        fired: list[str] = []
+        handle = group.handle
         try:
-            code, state_handle = _C.assert_fact(handle, _fact_json(fact))[:2]
+            code, state = _C.assert_fact(handle, group.head + fields + "}")[:2]
             if code != 0:
-                raise EngineError(f"durable-rules refused the patient fact in {group.ruleset_name} (code {code})")
-            result = _C.start_action_for_state(handle, state_handle)
+                why = _ASSERT_CODES.get(code, "refused the patient fact")
+                raise _Fault(f"durable-rules {why} in {group.ruleset_name} (code {code})")
+            fired: list[str] = []
+            result = _C.start_action_for_state(handle, state)
             message = result[1] if result else None
             while message:
                 fired.append(message[2 : message.index('"', 2)])  # the message is {"<rule name>": {...}}
-                message = _C.complete_and_start_action(handle, state_handle)
-        except EngineError:
+                message = _C.complete_and_start_action(handle, state)
+            code = _C.retract_fact(handle, group.retraction)[0]
+            if code != 0:
+                raise _Fault(f"durable-rules could not retract the patient fact in {group.ruleset_name} (code {code})")
+        except _Fault:
             raise
         except Exception as exc:
-            raise EngineError(f"durable-rules failed on ruleset {group.ruleset_name}: {exc}") from exc
-        finally:
-            try:
-                _C.delete_state(handle, fact["sid"])
-            except Exception:  # noqa: S110 — never mask the original error
-                pass
+            raise _Fault(f"durable-rules failed on ruleset {group.ruleset_name}: {type(exc).__name__}: {exc}") from exc
         return fired
+
+    def _ask(self, work: list[tuple[_Group, str, list[bool], int]]) -> list[bool | None]:
+        """Every comparison's answer (None: not asked), cross-checked; raises `_Fault` with the failing group's
+        session already deleted."""
+        answers: list[bool | None] = [None] * len(self.tests)
+        for group, fields, sent, expected in work:
+            done = False
+            try:
+                rules = group.rules
+                count = 0
+                for rule_name in self._fired(group, fields):
+                    entry = rules.get(rule_name)
+                    if entry is None:
+                        raise _Fault(f"durable-rules reported a rule {rule_name!r} that {group.ruleset_name} "
+                                     "does not have")
+                    i, holds, slot = entry
+                    if answers[i] is not None:
+                        if answers[i] is holds:
+                            raise _Fault(f"durable-rules reported {self.tests[i]} twice")
+                        raise _Fault(f"durable-rules matched both {self.tests[i]} and its negation")
+                    if not sent[slot]:
+                        raise _Fault(f"durable-rules matched {self.tests[i]} although its field was not sent")
+                    answers[i] = holds
+                    count += 1
+                if count != expected:
+                    missing = next(i for i, holds, slot in rules.values() if sent[slot] and answers[i] is None)
+                    raise _Fault(f"durable-rules matched neither {self.tests[missing]} nor its negation")
+                done = True
+            finally:
+                if not done:
+                    self._discard(group)
+        return answers
+
+    @staticmethod
+    def _discard(group: _Group) -> None:
+        """Delete the group's session (whatever it holds) and open a fresh one for the next evaluation."""
+        try:
+            _C.delete_state(group.handle, group.sid)
+        except Exception:  # noqa: S110 — a session never created (error 309) has nothing to delete
+            pass
+        group.new_session()
+
+    def _answers(self, facts: Mapping[str, Any]) -> list[bool | None]:
+        work = self._encode(facts)
+        with _lock:
+            try:
+                return self._ask(work)
+            except _Fault as first:
+                log.warning("durable-rules failed (%s); the session was deleted and the evaluation is retried", first)
+                try:
+                    answers = self._ask(work)
+                except _Fault as second:
+                    raise EngineError(f"durable-rules failed twice on one evaluation, no verdict given: {first}; "
+                                      f"on retry in a fresh session: {second}") from second
+                self.retries += 1
+                return answers
 
     def leaf_answers(self, facts: Mapping[str, Any]) -> dict[Test, bool]:
         """What durable-rules says about every comparison whose field has a value of the right type."""
-        answers: dict[Test, bool] = {}
-        with _lock:
-            for group in self.groups:
-                fact: dict[str, Any] = {"t": FACT_TYPE, "id": "facts", "sid": str(next(_sids))}
-                for field in group.fields:
-                    value = facts.get(field)
-                    if value is not None and not _non_finite(value):
-                        fact[self.names[field]] = _wire(value)
-                fired = self._fired(group, fact)
-                if CATCH_ALL not in fired:
-                    raise EngineError(f"durable-rules did not see the patient fact in {group.ruleset_name}")
-                seen: dict[Test, bool] = {}
-                for rule_name in fired:
-                    if rule_name == CATCH_ALL:
-                        continue
-                    test, holds = self.rule_tests[rule_name]
-                    if seen.setdefault(test, holds) is not holds:
-                        raise EngineError(f"durable-rules matched both {test} and its negation")
-                for test in group.tests:
-                    value = facts.get(test.field)
-                    if value is None or not _same_type(value, test) or _non_finite(value):
-                        continue  # absent, of the wrong type or not a finite number: UNKNOWN, never asked
-                    if test not in seen:
-                        raise EngineError(f"durable-rules matched neither {test} nor its negation")
-                    answers[test] = seen[test]
-        return answers
+        return {t: a for t, a in zip(self.tests, self._answers(facts)) if a is not None}
 
     def evaluate(self, facts: Mapping[str, Any]) -> dict[str, Outcome]:
-        answers = self.leaf_answers(facts)
+        answers = self._answers(facts)
+        leaves = [_U if a is None else _T if a else _F for a in answers]
+        for marker, indices in self._review_markers:
+            if facts.get(marker):
+                for i in indices:
+                    if answers[i] is None:
+                        leaves[i] = _R
+        return {cid: criterion(leaves) for cid, criterion in self._criteria}
 
-        def leaf(test: Test) -> Outcome:
-            if test in answers:
-                return Outcome.MET if answers[test] else Outcome.NOT_MET
-            return Outcome.REVIEW if facts.get(review_field(test.field)) else Outcome.UNKNOWN
-
-        return {cid: evaluate(tree, leaf) for cid, tree in self.trees.items()}
+    def live_sessions(self) -> list[tuple[str, str]]:
+        """(durable ruleset, session id) of every session this backend may hold open: one per group."""
+        return [(g.ruleset_name, g.sid) for g in self.groups]
