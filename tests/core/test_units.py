@@ -62,7 +62,7 @@ def test_unit_table_is_current_with_pint():
     assert SIGNATURES == build_unit_table()
 
 
-@pytest.mark.parametrize("value", [0.001, 0.1, 1.0, 1.5, 7.3, 88.4, 123.456, 250.0, 1234.5])
+@pytest.mark.parametrize("value", [0.001, 1.5, 88.4, 1234.5])
 def test_table_conversions_equal_pint_conversions(value):
     """Every same-dimension pair of stored spellings converts exactly as pint converts it directly."""
     from trialscreen.units import COMMON_SPELLINGS, _factor, clean, parse_unit, registry, unit_signature
