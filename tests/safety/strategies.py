@@ -470,14 +470,28 @@ def mutate_age(p: Patient_, c: Chooser, vocab: Vocabulary) -> str:
 
 
 def _clamp_dates_after_birth(p: Patient_) -> None:
+    """Move every date before the birth date to the birth date (records dated before birth are refused as
+    input errors, so a generated patient must not have them)."""
     birth = _birth_date(p)
     if birth is None:
         return
-    for event in (p.get("history") or {}).get("events") or []:
-        if event.get("date") and _day(event["date"]) < birth:
-            event["date"] = _iso(birth)
-            if event.get("end_date") and _day(event["end_date"]) < birth:
-                event["end_date"] = _iso(birth)
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key.endswith("date") and key != "birth_date" and isinstance(value, (str, date)):
+                    day = _day(value)
+                    if day is not None and day < birth:
+                        node[key] = _iso(birth) if isinstance(value, str) else birth
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for key, value in p.items():
+        if key not in ("birth_date", "screening"):
+            walk(value)
 
 
 def mutate_body(p: Patient_, c: Chooser, vocab: Vocabulary) -> str:
@@ -983,6 +997,7 @@ def generate_patient(c: Chooser, vocab: Vocabulary | None = None, *, ruleset: st
     count = c.pick([n for n in (0, 1, 1, 2, 2, 3, 4, 6) if n <= max_mutations])
     for _ in range(count):
         steps.append(c.pick(MUTATIONS)(p, c, vocab))
+    _clamp_dates_after_birth(p)  # a later mutation may have dated something before an earlier one's birth date
     return p, steps
 
 
