@@ -114,7 +114,7 @@ def match_command(patient: str, as_of: str | None, fmt: str, backend: str) -> No
               "N worker processes here (needs trialscreen[distributed]; see docs/scaling.md).")
 @click.option("--chunk-size", "chunksize", type=click.IntRange(1, 100_000), metavar="N",
               help="Records per task sent to a worker (default 64; 256 with --dask). At most four tasks per worker "
-              "are in flight.")
+              "process are in flight.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
               help="Write rows here (.jsonl or .csv); default: JSON Lines on stdout.")
 @click.option("--backend", type=click.Choice(["durable", "python"]), default="durable", show_default=True)
