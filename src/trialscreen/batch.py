@@ -78,7 +78,7 @@ class Summary:
         self.open.update(c for c in row["undecided"].split(";") if c)
 
 
-# -- what every worker must share with the driver -------------------------------------------------------------------
+# -- what every worker must share with the driver ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -236,9 +236,13 @@ def _error_row(source: str, message: str, patient_id: str = "") -> dict[str, Any
 
 # -- driver --------------------------------------------------------------------------------------------------------
 
+#: Records per task in a local process pool.
+LOCAL_CHUNKSIZE = 64
+
 
 def run(items: Iterable[Item], rulesets: Job | Iterable[str], *, jobs: int = 1, backend: str = "durable",
-        chunksize: int = 64, executor: Executor | None = None, window: int | None = None) -> Iterator[dict[str, Any]]:
+        chunksize: int = LOCAL_CHUNKSIZE, executor: Executor | None = None,
+        window: int | None = None) -> Iterator[dict[str, Any]]:
     """Rows for every item, in input order, against `rulesets` (ids or paths, or a `Job` from `prepare`, which
     already names its backend).
 
@@ -294,13 +298,26 @@ def _rows_of(future: Future, first: str, last: str) -> list[dict[str, Any]]:
     except TrialscreenError:
         raise
     except Exception as exc:  # a worker died or lost its connection: name the records, not a traceback
-        raise TrialscreenError(f"a worker failed while screening {first} to {last}: {type(exc).__name__}: {exc}") from exc
+        raise TrialscreenError(
+            f"a worker failed while screening {first} to {last}: {type(exc).__name__}: {exc}") from exc
 
 
 # -- dask ----------------------------------------------------------------------------------------------------------
 
 #: How long to wait for a scheduler that has no workers yet before giving up.
 WORKER_WAIT_SECONDS = 60
+#: Records per task on a dask cluster: each task costs the client and scheduler a few milliseconds, so chunks are
+#: larger than in a local pool.
+DASK_CHUNKSIZE = 256
+#: dask settings for this workload, applied to the client and to a local cluster (docs/scaling.md gives the
+#: environment variables for a real cluster's scheduler and workers):
+DASK_CONFIG = {
+    # the statistical profiler samples every worker thread's stack every 10 ms; on this pure-Python work it made
+    # screening about twice as slow
+    "distributed.worker.profile.enabled": False,
+    # every comm keeps its last N messages under 1 MB for debugging, ours included: N chunks of records
+    "distributed.admin.low-level-log-length": 16,
+}
 
 
 @contextmanager
@@ -311,20 +328,26 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
     this machine, one thread each (durable-rules holds the GIL: more threads per process add nothing).
     """
     try:
-        from distributed import Client, LocalCluster
+        import dask
+        import distributed
     except ImportError:
         raise TrialscreenError("--dask needs dask.distributed: pip install 'trialscreen[distributed]'") from None
+    with dask.config.set(DASK_CONFIG):  # for the whole run: the client, a local cluster and its workers read it
+        yield from _dask_client(address, distributed)
+
+
+def _dask_client(address: str, distributed: Any) -> Iterator[tuple[Executor, int]]:
     cluster = None
     try:
         if address.startswith("local:"):
             count = address.removeprefix("local:")
             if not count.isdigit() or int(count) < 1:
                 raise TrialscreenError(f"--dask {address}: expected local:N with N ≥ 1 worker processes")
-            cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
-                                   dashboard_address=":0")
-            client = Client(cluster)
+            cluster = distributed.LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
+                                               dashboard_address=":0")
+            client = distributed.Client(cluster)
         else:
-            client = Client(address)
+            client = distributed.Client(address)
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()

@@ -114,11 +114,14 @@ def match_command(patient: str, as_of: str | None, fmt: str, backend: str) -> No
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Run on a dask.distributed cluster: tcp://HOST:PORT of a running scheduler, or local:N to start "
               "N worker processes here (needs trialscreen[distributed]; see docs/scaling.md).")
+@click.option("--chunk-size", "chunksize", type=click.IntRange(1, 100_000), metavar="N",
+              help="Records per task sent to a worker (default 64; 256 with --dask). At most four tasks per worker "
+              "process are in flight.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
               help="Write rows here (.jsonl or .csv); default: JSON Lines on stdout.")
 @click.option("--backend", type=click.Choice(["durable", "python"]), default="durable", show_default=True)
 def screen_command(patients: str, ruleset_refs: tuple[str, ...], all_rulesets: bool, jobs: int,
-                   dask_address: str | None, out_path: str | None, backend: str) -> None:
+                   dask_address: str | None, chunksize: int | None, out_path: str | None, backend: str) -> None:
     """Screen many PATIENTS (a .jsonl file, a directory of record files, or - for JSON Lines on stdin).
 
     One row per patient and trial, in input order; a bad record is reported with its line and skipped. A summary
@@ -138,6 +141,7 @@ def screen_command(patients: str, ruleset_refs: tuple[str, ...], all_rulesets: b
         job = batch.prepare(refs, backend)  # fail fast, here, on a bad ruleset
         items = batch.iter_items(patients)
         fmt = "csv" if out_path and out_path.endswith(".csv") else "jsonl"
+        chunksize = chunksize or (batch.DASK_CHUNKSIZE if dask_address else batch.LOCAL_CHUNKSIZE)
         summaries: dict[str, batch.Summary] = {}
         total = errors = 0
         with contextlib.ExitStack() as stack:
@@ -150,7 +154,7 @@ def screen_command(patients: str, ruleset_refs: tuple[str, ...], all_rulesets: b
             if progress:
                 stack.callback(progress.stop)
             previous = None  # rows come in input order, a record's rows together: no set of every source seen
-            for row in batch.run(items, job, jobs=workers, executor=executor):
+            for row in batch.run(items, job, jobs=workers, executor=executor, chunksize=chunksize):
                 writer.write(row)
                 if row["source"] != previous:
                     previous = row["source"]

@@ -17,7 +17,7 @@ from trialscreen import batch
 from trialscreen.cli import main
 from trialscreen.errors import TrialscreenError
 
-distributed = pytest.importorskip("distributed", reason="dask.distributed not installed: pip install -e '.[distributed]'")
+distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed (extra 'distributed')")
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "patients"
 BAD_RECORD = '{"id": "bad", "screening": {"date": "2026-01-01"}, "sex": "F"}'
@@ -45,10 +45,24 @@ def _screen(*args: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def cluster():
-    """Two worker processes, one thread each: the shape the docs recommend for a real cluster."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local:
-        with distributed.Client(local) as client:
-            yield client
+    """The cluster `--dask local:2` starts: two worker processes, one thread each, profiler off."""
+    with batch.dask_executor("local:2") as (_, threads):
+        assert threads == 2
+        yield distributed.default_client()
+
+
+def test_local_cluster_runs_without_the_profiler_and_keeps_few_messages(cluster):
+    import dask
+
+    profiling = cluster.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+    assert list(profiling.values()) == [False, False]
+    # each comm keeps its last messages (chunks of records, under 1 MB each): 16 of them, not dask's 1,000
+    kept = cluster.run(lambda dask_worker: dask_worker.batched_stream.recent_message_log.maxlen)
+    assert list(kept.values()) == [16, 16]
+    kept = cluster.run_on_scheduler(
+        lambda dask_scheduler: [s.recent_message_log.maxlen for s in dask_scheduler.stream_comms.values()])
+    assert kept == [16, 16]
+    assert cluster.scheduler_comm.recent_message_log.maxlen == 16
 
 
 def _one_process(source: Path, out: Path) -> tuple[str, str]:
@@ -58,10 +72,11 @@ def _one_process(source: Path, out: Path) -> tuple[str, str]:
 
 
 def test_csv_from_a_running_scheduler_is_byte_identical_to_one_process(tmp_path, cluster):
-    source = _patients(tmp_path, count=130)  # three chunks of 64 records (the default): work for both workers
+    source = _patients(tmp_path, count=130)
     expected, expected_log = _one_process(source, tmp_path / "local.csv")
     out = tmp_path / "dask.csv"
-    code, output = _screen(str(source), "-r", "nct07212322", "--dask", cluster.scheduler.address, "--out", str(out))
+    code, output = _screen(str(source), "-r", "nct07212322", "--dask", cluster.scheduler.address, "--out", str(out),
+                           "--chunk-size", "20")  # seven tasks: work for both workers
     assert code == 0, output
     assert out.read_text() == expected
     assert output == expected_log  # the same skipped-record lines and the same summary
@@ -93,10 +108,12 @@ def test_a_worker_with_a_different_ruleset_or_plugins_refuses_to_screen(tmp_path
     items = list(batch.iter_items(str(_patients(tmp_path, count=3))))
     job = batch.prepare(["nct07212322"])
     executor = cluster.get_executor(pure=False)
-    assert [r["patient_id"] for r in batch.run(items, job, executor=executor) if r["verdict"] != "error"] == ["P0", "P1", "P2"]
+    screened = [r["patient_id"] for r in batch.run(items, job, executor=executor) if r["verdict"] != "error"]
+    assert screened == ["P0", "P1", "P2"]
 
     other_ruleset = dataclasses.replace(job, ruleset_sha256=("0" * 64,))
-    with pytest.raises(TrialscreenError, match=r"has a different ruleset nct07212322 \(sha256 \w{12} here, 000000000000"):
+    different = r"has a different ruleset nct07212322 \(sha256 \w{12} here, 000000000000 on the machine that started"
+    with pytest.raises(TrialscreenError, match=different):
         list(batch.run(items, other_ruleset, executor=executor))
 
     other_plugins = dataclasses.replace(job, plugins=(*job.plugins, ("trialscreen-extra", "9.9")))
