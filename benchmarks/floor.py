@@ -2,10 +2,10 @@
 both written from the same lowered condition trees our engines run, so they encode exactly the same criteria.
 
 - `hand_function(trees)`: straight-line Python of the kind one writes by hand for a fixed list of criteria —
-  every fact read once into a local, every comparison an inline conditional, every and/or/not an inline
-  expression of Kleene logic — with our four outcomes (met, not met, and the two flavours of unknown: unknown
-  and review). It is the practical floor for Python: no interpretation, no calls, no dispatch. It is generated
-  (not typed in) so it cannot drift from the ruleset; `hand_source` shows the text.
+  every fact read once (one branch for a missing value), every comparison a conditional expression, every
+  and/or/not an inline expression of Kleene logic — with our four outcomes (met, not met, and the two flavours of
+  unknown: unknown and review). It is the practical floor for Python: no interpretation, no calls, no dispatch.
+  It is generated (not typed in) so it cannot drift from the ruleset; `hand_source` shows the text.
 - `ZenDecision(trees)`: a JSON Decision Model of one expression node with one expression per criterion (its
   comparisons written out inline; one expression per comparison and combinator, read through ``$.name``, was
   about a third slower), for `zen.ZenEngine`.
@@ -29,33 +29,28 @@ from trialscreen.logic import Outcome
 
 
 class _PythonWriter:
-    """Emits one local per field, per distinct comparison and per combinator, in evaluation order."""
+    """Collects the distinct comparisons per field, then one local per combinator, in evaluation order."""
 
     def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
-        self.tests: dict[Test, str] = {}
+        self.fields: dict[str, dict[Test, str]] = {}  # field → its comparisons → their locals
         self.lines: list[str] = []
         self.count = 0
 
-    def local(self, expression: str) -> str:
-        name = f"n{self.count}"
+    def name(self) -> str:
         self.count += 1
+        return f"n{self.count - 1}"
+
+    def local(self, expression: str) -> str:
+        name = self.name()
         self.lines.append(f"    {name} = {expression}")
         return name
 
-    def field(self, field: str) -> str:
-        if field not in self.fields:
-            self.fields[field] = f"v{len(self.fields)}"
-        return self.fields[field]
-
     def node(self, node: Node) -> str:
         if isinstance(node, Test):
-            if node not in self.tests:
-                v, marker = self.field(node.field), review_field(node.field)
-                self.tests[node] = self.local(
-                    f"(T if {v} {node.op} {node.value!r} else F) if {v} is not None else "
-                    f"(R if get({marker!r}) else U)")
-            return self.tests[node]
+            tests = self.fields.setdefault(node.field, {})
+            if node not in tests:
+                tests[node] = self.name()
+            return tests[node]
         if isinstance(node, (And, Or)):
             parts = [self.node(c) for c in node.children]
             dominant, other = ("F", "T") if isinstance(node, And) else ("T", "F")
@@ -78,6 +73,17 @@ class _PythonWriter:
                               f"if_then_else({test}, {then}, {otherwise})")
         raise TypeError(f"the hand-style generator does not know the node {node!r}")
 
+    def comparisons(self) -> list[str]:
+        """Each field read once: when it is missing, all its comparisons are unknown (or review, when marked)."""
+        lines = []
+        for i, (field, tests) in enumerate(self.fields.items()):
+            v = f"v{i}"
+            lines += [f"    {v} = get({field!r})", f"    if {v} is None:",
+                      f"        {' = '.join(tests.values())} = R if get({review_field(field)!r}) else U",
+                      "    else:"]
+            lines += [f"        {name} = T if {v} {test.op} {test.value!r} else F" for test, name in tests.items()]
+        return lines
+
 
 def hand_source(trees: Mapping[str, Node], name: str = "screen") -> str:
     """The text of the hand-style function for `trees` (criterion id → lowered tree)."""
@@ -86,10 +92,9 @@ def hand_source(trees: Mapping[str, Node], name: str = "screen") -> str:
     for cid, tree in trees.items():
         writer.lines.append(f"    # {cid}")
         roots[cid] = writer.node(tree)
-    reads = [f"    {v} = get({field!r})" for field, v in writer.fields.items()]
     result = ", ".join(f"{cid!r}: {root}" for cid, root in roots.items())
-    return "\n".join([f"def {name}(facts):", "    get = facts.get", *reads, *writer.lines,
-                      f"    return {{{result}}}", ""])
+    return "\n".join([f"def {name}(facts, T=T, F=F, U=U, R=R):", "    get = facts.get", *writer.comparisons(),
+                      *writer.lines, f"    return {{{result}}}", ""])
 
 
 def hand_function(trees: Mapping[str, Node]) -> Callable[[Mapping[str, Any]], dict[str, Outcome]]:
