@@ -932,8 +932,11 @@ def reductions(p: Patient_, vocab: Vocabulary) -> list[Reduction]:
         add("assessment", f"remove assessment {a['instrument']} of {a['date']}", lambda q, i=i: q["assessments"].pop(i))
         if "total" in a:
             add("assessment", f"remove the total of assessment {a['instrument']}", lambda q, i=i: q["assessments"][i].pop("total"))
+        instrument = default_manager().assessment_instruments.get(a["instrument"])
+        fields = getattr(getattr(instrument, "items_model", None), "model_fields", {})
         for key, value in (a.get("items") or {}).items():
-            if value is not None and not isinstance(value, dict):
+            optional = key in fields and not fields[key].is_required()  # a required item is not optional data
+            if value is not None and not isinstance(value, dict) and optional:
                 add("assessment item", f"remove item {key} of assessment {a['instrument']} (not assessed)",
                     lambda q, i=i, k=key: q["assessments"][i]["items"].pop(k))
 
