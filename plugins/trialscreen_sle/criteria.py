@@ -412,7 +412,8 @@ def sle_itp_p001(
       Fewer than two dated counts → None; two or more with no such pair → False.
     * Smear normal and marrow as stated are required (False fails, None leaves it open).
     * "The spleen is generally not enlarged" is hedged ("generally"), so it is not a hard requirement: an
-      enlarged spleen makes the result None (investigator review); not enlarged or not assessed has no effect.
+      enlarged spleen makes the result None (investigator review), and so does a spleen not assessed (None: it
+      is unknown whether the review applies; otherwise removing the spleen finding would make her eligible).
     * Current count (`latest_platelets`) must be >10×10⁹/L.
     Units: ×10⁹/L. Source: protocol NCT06316791 registry text (all numbers).
     """
@@ -427,7 +428,7 @@ def sle_itp_p001(
         marrow_megakaryocytes_increased_or_normal_with_maturation_disorder,
         _compare(latest_platelets, lambda v: v > 10),
     )
-    if result is True and spleen_enlarged is True:
+    if result is True and spleen_enlarged is not False:
         return None
     return result
 

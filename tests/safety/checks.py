@@ -118,18 +118,25 @@ def monotonicity_problem(fuller: Report, reduced: Report) -> str | None:
     return None
 
 
-def decided_after_removal(fuller: Report, reduced: Report) -> list[str]:
-    """Criteria that a removal *decided*: undecided (or decided the other way) with more facts, decided with
-    fewer. Not every one is unsafe (see docs/reliability.md), but each is counted and shown."""
+def decided_after_removal(fuller: Report, reduced: Report) -> list[tuple[str, str, str]]:
+    """Criteria that a removal *decided*: (criterion id, outcome with more facts, outcome with fewer), for every
+    criterion that applies in both reports and is met or not_met in the reduced one but was not so before."""
     if (fuller.cohort and fuller.cohort.id) != (reduced.cohort and reduced.cohort.id):
         return []
     before = {c.id: c for c in fuller.criteria}
-    out = []
-    for c in reduced.criteria:
-        b = before[c.id]
-        if c.applies and b.applies and c.outcome in ("met", "not_met") and c.outcome != b.outcome:
-            out.append(f"{c.id} ({c.kind}): {b.outcome} -> {c.outcome}")
-    return out
+    return [(c.id, before[c.id].outcome, c.outcome) for c in reduced.criteria
+            if c.applies and before[c.id].applies and c.outcome in ("met", "not_met") and c.outcome != before[c.id].outcome]
+
+
+#: (ruleset, criterion) -> why a removal may take it out of review: the record *states* something that sends the
+#: criterion to the investigator, and the plugin reads the absence of that statement as "nothing to review".
+REVIEW_LIFTED_BY_DESIGN: dict[tuple[str, str], str] = {}
+
+
+def unsafe_changes(fuller: Report, reduced: Report, ruleset_id: str) -> list[str]:
+    """Decisions a removal made (see `decided_after_removal`), except documented review triggers."""
+    return [f"{cid}: {before} -> {after} with a fact removed" for cid, before, after in decided_after_removal(fuller, reduced)
+            if not (before == "review" and (ruleset_id, cid) in REVIEW_LIFTED_BY_DESIGN)]
 
 
 @dataclass

@@ -875,39 +875,42 @@ def _unreview(p: Patient_, category: str, vocab: Vocabulary) -> None:
         history["reviewed"] = [cat for cat in reviewed if cat != category]
 
 
-def _reductions(p: Patient_, vocab: Vocabulary) -> list[tuple[str, Callable[[Patient_], None]]]:
-    """Every single-fact removal that applies to `p`: (description, function changing a copy in place)."""
-    out: list[tuple[str, Callable[[Patient_], None]]] = []
+Reduction = tuple[str, str, Callable[[Patient_], None]]  # (kind, description, function changing a copy in place)
 
-    def add(description: str, fn: Callable[[Patient_], None]) -> None:
-        out.append((description, fn))
+
+def reductions(p: Patient_, vocab: Vocabulary) -> list[Reduction]:
+    """Every single-fact removal that applies to `p`."""
+    out: list[Reduction] = []
+
+    def add(kind: str, description: str, fn: Callable[[Patient_], None]) -> None:
+        out.append((kind, description, fn))
 
     for section in ("labs", "vitals", "serologies"):
         tests = sorted({o["test"] for o in p.get(section) or []})
         for test in tests:
-            add(f"remove every {section} result of {test}",
+            add("observation" if section != "serologies" else "serology", f"remove every {section} result of {test}",
                 lambda q, s=section, tt=test: q.__setitem__(s, [o for o in q[s] if o["test"] != tt]))
         if tests:
-            add(f"remove the {section} section", lambda q, s=section: q.pop(s))
+            add("section", f"remove the {section} section", lambda q, s=section: q.pop(s))
     for test in sorted({o["test"] for o in (p.get("labs") or []) if "ref_high" in o or "ref_low" in o}):
         def drop_range(q: Patient_, tt: str = test) -> None:
             q["labs"] = [{k: v for k, v in o.items() if o["test"] != tt or k not in ("ref_low", "ref_high", "ref_unit")}
                          for o in q["labs"]]
-        add(f"remove the reference range of {test}", drop_range)
+        add("reference range", f"remove the reference range of {test}", drop_range)
 
     meds = p.get("medications")
     if meds is not None:
-        add("remove the medications section", lambda q: q.pop("medications"))
+        add("section", "remove the medications section", lambda q: q.pop("medications"))
         if meds.get("complete"):
-            add("mark the medication list incomplete", lambda q: q["medications"].__setitem__("complete", False))
+            add("medication", "mark the medication list incomplete", lambda q: q["medications"].__setitem__("complete", False))
         for i, med in enumerate(meds.get("items") or []):
             def drop_med(q: Patient_, i: int = i) -> None:
                 q["medications"]["items"].pop(i)
                 q["medications"]["complete"] = False
-            add(f"remove medication {med['drug']} (list now incomplete)", drop_med)
+            add("medication", f"remove medication {med['drug']} (list now incomplete)", drop_med)
             for key in ("start_date", "end_date", "last_dose_date", "outcome", "dose", "route"):
                 if key in med:
-                    add(f"remove {key} of medication {med['drug']}",
+                    add("medication detail", f"remove {key} of medication {med['drug']}",
                         lambda q, i=i, k=key: q["medications"]["items"][i].pop(k))
 
     history = p.get("history") or {}
@@ -915,57 +918,62 @@ def _reductions(p: Patient_, vocab: Vocabulary) -> list[tuple[str, Callable[[Pat
         def drop_event(q: Patient_, i: int = i, cat: str = event["category"]) -> None:
             q["history"]["events"].pop(i)
             _unreview(q, cat, vocab)
-        add(f"remove history event {event['category']} (category now unreviewed)", drop_event)
+        add("history event", f"remove history event {event['category']} (category now unreviewed)", drop_event)
         for key in ("code", "date", "severity", "controlled"):
             if key in event and not (key == "date" and event.get("ongoing")):
-                add(f"remove {key} of history event {event['category']}",
+                add("history event detail", f"remove {key} of history event {event['category']}",
                     lambda q, i=i, k=key: q["history"]["events"][i].pop(k))
     reviewed = history.get("reviewed", [])
     for category in (vocab.queried_categories if reviewed == "all" else reviewed):
-        add(f"un-review history category {category}", lambda q, cat=category: _unreview(q, cat, vocab))
+        add("history review", f"un-review history category {category}", lambda q, cat=category: _unreview(q, cat, vocab))
     if history:
-        add("remove the history section", lambda q: q.pop("history"))
+        add("section", "remove the history section", lambda q: q.pop("history"))
 
     diagnoses = p.get("diagnoses") or []
     for i, dx in enumerate(diagnoses):
         def drop_dx(q: Patient_, i: int = i) -> None:
             q["diagnoses"].pop(i)
             _unreview(q, "autoimmune_disease", vocab)
-        add(f"remove diagnosis {dx['indication']} (autoimmune history now unreviewed)", drop_dx)
+        add("diagnosis", f"remove diagnosis {dx['indication']} (autoimmune history now unreviewed)", drop_dx)
         for key in ("condition", "onset_date", "diagnosis_date", "requires_systemic_treatment", "icd10"):
             if key in dx:
-                add(f"remove {key} of diagnosis {dx['indication']}", lambda q, i=i, k=key: q["diagnoses"][i].pop(k))
+                add("diagnosis detail", f"remove {key} of diagnosis {dx['indication']}", lambda q, i=i, k=key: q["diagnoses"][i].pop(k))
         for j, cls in enumerate(dx.get("classification") or []):
-            add(f"remove classification {cls!r} of diagnosis {dx['indication']}",
+            add("diagnosis detail", f"remove classification {cls!r} of diagnosis {dx['indication']}",
                 lambda q, i=i, j=j: q["diagnoses"][i]["classification"].pop(j))
 
     for i, a in enumerate(p.get("assessments") or []):
-        add(f"remove assessment {a['instrument']} of {a['date']}", lambda q, i=i: q["assessments"].pop(i))
+        add("assessment", f"remove assessment {a['instrument']} of {a['date']}", lambda q, i=i: q["assessments"].pop(i))
         if "total" in a:
-            add(f"remove the total of assessment {a['instrument']}", lambda q, i=i: q["assessments"][i].pop("total"))
+            add("assessment", f"remove the total of assessment {a['instrument']}", lambda q, i=i: q["assessments"][i].pop("total"))
+        instrument = default_manager().assessment_instruments.get(a["instrument"])
+        fields = getattr(getattr(instrument, "items_model", None), "model_fields", {})
         for key, value in (a.get("items") or {}).items():
-            if value is not None and not isinstance(value, dict):
-                add(f"remove item {key} of assessment {a['instrument']} (not assessed)",
+            optional = key in fields and not fields[key].is_required()  # a required item is not optional data
+            if value is not None and not isinstance(value, dict) and optional:
+                add("assessment item", f"remove item {key} of assessment {a['instrument']} (not assessed)",
                     lambda q, i=i, k=key: q["assessments"][i]["items"].pop(k))
 
     for key in ("birth_date", "age_years", "sex", "weight", "height", "consent"):
         if p.get(key) is not None:
-            add(f"remove {key}", lambda q, k=key: q.pop(k))
+            add("demographics", f"remove {key}", lambda q, k=key: q.pop(k))
     for key in ("date", "can_comply_with_follow_up"):
         if (p.get("consent") or {}).get(key) is not None:
-            add(f"remove consent.{key}", lambda q, k=key: q["consent"].pop(k))
+            add("consent", f"remove consent.{key}", lambda q, k=key: q["consent"].pop(k))
     for key, value in (p.get("reproductive") or {}).items():
         if value is not None:
-            add(f"remove reproductive.{key}", lambda q, k=key: q["reproductive"].pop(k))
+            add("reproductive", f"remove reproductive.{key}", lambda q, k=key: q["reproductive"].pop(k))
     return out
 
 
 def reduce_once(p: Patient_, c: Chooser, vocab: Vocabulary) -> tuple[Patient_, str] | None:
-    """A copy of `p` with one fact removed (None if there is nothing left to remove)."""
-    options = _reductions(p, vocab)
+    """A copy of `p` with one fact removed (None if there is nothing left to remove). The kind of fact is drawn
+    first, so that the many assessment items and history categories do not crowd out the rarer kinds."""
+    options = reductions(p, vocab)
     if not options:
         return None
-    description, fn = c.pick(options)
+    kind = c.pick(sorted({k for k, _, _ in options}))
+    _, description, fn = c.pick([o for o in options if o[0] == kind])
     q = copy.deepcopy(p)
     fn(q)
     return q, description

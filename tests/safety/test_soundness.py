@@ -6,7 +6,8 @@ at a time. Every record in the chain is screened with both evaluators, and:
 
 - no report is "eligible" unless every applicable criterion is decided in the patient's favour, and its verdict,
   applicability and cohort agree with the ruleset and the record (`checks.soundness_problems`);
-- a record with a fact removed is never "eligible" when the fuller record was not (`checks.monotonicity_problem`);
+- a record with a fact removed is never "eligible" when the fuller record was not (`checks.monotonicity_problem`),
+  and no criterion is decided by the removal (`checks.unsafe_changes`);
 - the durable-rules and plain-Python reports are identical apart from the `backend` field.
 
 The full-size run (100,000 patients per ruleset) is tests/stress/soundness.py; figures in docs/reliability.md.
@@ -59,6 +60,8 @@ def screen_chain(ruleset_id: str, chain: strategies.Chain) -> None:
         if previous is not None:
             problem = checks.monotonicity_problem(previous, screened.report)
             assert problem is None, f"record {k}: {problem}"
+            changes = checks.unsafe_changes(previous, screened.report, ruleset_id)
+            assert not changes, f"record {k}: {changes}"
         previous = screened.report
 
 

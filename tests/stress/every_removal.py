@@ -3,7 +3,7 @@
     python tests/stress/every_removal.py --workers 2
 
 For each seed ruleset, each of its inline test patients and example patients is screened, then every one-fact
-removal of it (tests/safety/strategies.py, `_reductions`: each test's results, reference ranges, serologies,
+removal of it (tests/safety/strategies.py, `reductions`: each test's results, reference ranges, serologies,
 medications, medication dates/outcomes/doses, history events and their dates/codes/severity/control, reviewed
 categories, diagnoses and their details, assessments, assessment items, demographics, reproductive and consent
 fields, whole sections) is screened too. Fails (exit 1) if a removal turns a record that is not eligible into an
@@ -42,7 +42,7 @@ def run_bases(indices: list[int], backend: str) -> dict[str, Any]:
         fuller = checks.screen(compiled, normalise_patient(base.patient, plugins, name=base.origin), plugins,
                                (backend,)).report
         stats["bases"] += 1
-        for description, remove in strategies._reductions(base.patient, vocab):
+        for kind, description, remove in strategies.reductions(base.patient, vocab):
             reduced = copy.deepcopy(base.patient)
             remove(reduced)
             try:
@@ -53,13 +53,13 @@ def run_bases(indices: list[int], backend: str) -> dict[str, Any]:
             report = checks.screen(compiled, record, plugins, (backend,)).report
             stats["removals"] += 1
             stats["fuller"][fuller.verdict] += 1
-            stats["by_removal"][description.split(" ")[0] + " " + description.split(" ")[1]] += 1
+            stats["by_removal"][kind] += 1
             problem = checks.monotonicity_problem(fuller, report)
             if problem:
                 stats["failures"].append({"base": base.origin, "ruleset": base.ruleset, "removal": description,
                                           "problem": problem, "patient": base.patient})
-            for item in checks.decided_after_removal(fuller, report):
-                key = f"{base.ruleset} {item} <- {description.split(' of ')[0][:60]}"
+            for cid, before, after in checks.decided_after_removal(fuller, report):
+                key = f"{base.ruleset} {cid}: {before} -> {after} <- {kind}"
                 stats["decided"][key] += 1
                 stats["decided_examples"].setdefault(key, f"{base.origin}: {description}")
     return stats

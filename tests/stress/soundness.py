@@ -80,8 +80,12 @@ def run_chains(seed: int, ruleset_id: str, first: int, count: int, reductions: i
                 if mono:
                     stats["monotonicity"] += 1
                     problems.append(f"{mono} ({chain.steps[offset + step]})")
-                for item in checks.decided_after_removal(previous, report):
-                    key = f"{ruleset_id} {item}"
+                unsafe = checks.unsafe_changes(previous, report, ruleset_id)
+                if unsafe:
+                    stats["unsafe"] += 1
+                    problems.append(f"{unsafe} ({chain.steps[offset + step]})")
+                for cid, before, after in checks.decided_after_removal(previous, report):
+                    key = f"{ruleset_id} {cid}: {before} -> {after}"
                     stats["decided_after_removal"][key] += 1
                     stats["decided_examples"].setdefault(key, (index, chain.steps[offset + step]))
             if problems:
@@ -94,7 +98,7 @@ def run_chains(seed: int, ruleset_id: str, first: int, count: int, reductions: i
 
 def new_stats() -> dict[str, Any]:
     return {"chains": 0, "patients": Counter(), "rejected": 0, "evaluations": 0, "pairs": 0,
-            "informative_pairs": Counter(), "verdicts": {}, "soundness": 0, "monotonicity": 0, "agreement": 0,
+            "informative_pairs": Counter(), "verdicts": {}, "soundness": 0, "monotonicity": 0, "agreement": 0, "unsafe": 0,
             "decided_after_removal": Counter(), "decided_examples": {}, "failures": []}
 
 
@@ -150,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 _progress(total, started)
     elapsed = time.perf_counter() - started
     _report(total, elapsed, args)
-    failed = total["soundness"] + total["monotonicity"] + total["agreement"]
+    failed = total["soundness"] + total["monotonicity"] + total["agreement"] + total["unsafe"]
     return 1 if failed else 0
 
 
@@ -174,7 +178,7 @@ def _report(total: dict[str, Any], elapsed: float, args: argparse.Namespace) -> 
     print(f"monotonicity pairs (record, record minus one fact) x rulesets: {total['pairs']}; "
           f"fuller record not eligible: {sum(total['informative_pairs'].values())} {dict(total['informative_pairs'])}")
     print(f"failures: soundness {total['soundness']}, monotonicity {total['monotonicity']}, "
-          f"agreement {total['agreement']}")
+          f"agreement {total['agreement']}, criteria decided by a removal (not documented) {total['unsafe']}")
     decided = total["decided_after_removal"]
     print(f"criteria decided by a removal (undecided -> decided, or flipped): {sum(decided.values())} "
           f"in {len(decided)} (ruleset, criterion, change) kinds")
