@@ -151,7 +151,11 @@ def test_every_rule_is_the_type_test_and_one_comparison(captured):
     assert definitions == registered(backend)  # what we captured is what the engine holds
     assert list(definitions) == [g.ruleset_name for g in backend.groups]
     for rules in definitions.values():
+        # the session rule matches only the fact that primes a new session (never a patient fact)
+        assert rules[durable_backend.SESSION_RULE] == [{"m": {"t": durable_backend.SESSION_TYPE}}]
         for name, pattern in rules.items():
+            if name == durable_backend.SESSION_RULE:
+                continue
             [only] = pattern  # one pattern (one fact), no joins
             assert list(only) == ["m"], name
             condition = only["m"]
@@ -173,8 +177,8 @@ def test_each_comparison_is_a_rule_and_its_negation(captured):
     patterns = {name: pattern for rules in definitions.values() for name, pattern in rules.items()}
     tests = distinct_tests(SAMPLE)
     assert len(tests) == 13  # seven on n, three on y, two on z, one on x
-    assert sorted(backend.rule_tests) == sorted(patterns)
-    assert backend.rule_count == 2 * len(tests) == len(patterns)  # no other rule: no catch-all
+    assert sorted(backend.rule_tests) == sorted(n for n in patterns if n != durable_backend.SESSION_RULE)
+    assert backend.rule_count == 2 * len(tests) + len(backend.groups) == len(patterns)  # and one session rule
     wire_names = backend.wire_names
     assert sorted(wire_names) == [("n", "number"), ("x", "number"), ("y", "boolean"), ("z", "text")]
     assert len(set(wire_names.values())) == 4
@@ -191,8 +195,8 @@ def test_a_comparison_shared_by_many_criteria_is_registered_once(captured):
     trees = {f"c{i}": And((X, Cmp("k", "<", float(i % 3)))) for i in range(40)}
     backend = DurableBackend(trees, unique("enc_dedup"))
     [definitions] = captured
-    # X and three distinct thresholds on k: four comparisons, eight rules
-    assert [len(rules) for rules in definitions.values()] == [8]
+    # X and three distinct thresholds on k: four comparisons, eight rules, and the session rule
+    assert [len(rules) for rules in definitions.values()] == [9]
     assert sorted(str(t) for t, holds in backend.rule_tests.values() if holds) == sorted(
         str(t) for t in (X, Cmp("k", "<", 0.0), Cmp("k", "<", 1.0), Cmp("k", "<", 2.0)))
 
@@ -212,7 +216,7 @@ def test_groups_respect_the_per_fact_limits(captured, monkeypatch):
     for group in backend.groups:
         assert 1 <= len(group.tests) <= MAX_TESTS_PER_GROUP
         assert group.fields == {t.field for t in group.tests} and len(group.fields) <= 60
-        assert len(definitions[group.ruleset_name]) == 2 * len(group.tests)
+        assert len(definitions[group.ruleset_name]) == 2 * len(group.tests) + 1
     assert MAX_TESTS_PER_GROUP <= MAX_MATCHED_COMPARISONS
 
     sent: list[tuple[Any, dict[str, Any], list[str]]] = []

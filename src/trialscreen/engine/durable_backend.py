@@ -44,6 +44,9 @@ Hazards handled here (see ../shared/reference/durable-rules.md and tests/engine/
 - the ~1,020-session limit and leaked sessions: one live session per group, deleted on any failure
   (`DurableBackend.live_sessions` lists them; tests/engine/test_durable_faults.py and
   benchmarks/durable_soak.py check that no other session survives);
+- a session deleted before any action ever started in it frees two uninitialised pointers (found here: "double
+  free or corruption", an abort, e.g. after a fact that matched no rule): every session is primed with a fact
+  of its own that one rule matches before it sees a patient fact (`_Group.new_session`);
 - booleans equal to 1 and strings compared as text: each comparison's field travels under a wire name of its
   own type (number, boolean or text), a value is sent only under the wire name of its type, booleans travel as
   1.0/0.0, and a value of the wrong type is not sent (UNKNOWN), as in Python;
@@ -87,6 +90,9 @@ log = logging.getLogger(__name__)
 
 FACT_TYPE = "$patient_facts"
 FACT_ID = "facts"
+#: the fact type and rule that prime a new session (see `_Group.new_session`); no patient fact ever matches it
+SESSION_TYPE = "$session"
+SESSION_RULE = "session"
 #: Only one rule of each comparison's pair can match; durable-rules fails with error 303 (or aborts) when a fact
 #: matches more than 64 comparison rules, so a group holds at most 56 comparisons.
 MAX_TESTS_PER_GROUP = 56
@@ -212,15 +218,60 @@ class _Group:
         self.slots = slots
         #: rule name → (comparison number in the backend, whether it is the comparison or its negation, slot)
         self.rules = rules
+        self.rule_count = len(rules) + 1  # and the session rule
         self.handle: int = -1
-        self.sid = ""
-        self.head = self.retraction = ""
+        self.sid = self.head = self.retraction = self.prime_fact = self.prime_retraction = ""
+        self.primed = self.deletable = False
         self.new_session()
 
     def new_session(self) -> None:
+        """Use a fresh session id from now on. durable-rules creates a session when a fact first arrives and
+        leaves two pointers of it (the buffers of the action being run) uninitialised until an action starts:
+        deleting it before then frees garbage (found here: "double free or corruption", an abort). So a new
+        session is primed with a session fact that only the session rule matches, and is deleted only once an
+        action has started in it (`deletable`); one that never got there is abandoned instead (logged)."""
         self.sid = f"s{next(_sids)}"
         self.head = f'{{"t":"{FACT_TYPE}","id":"{FACT_ID}","sid":"{self.sid}"'
         self.retraction = f'{{"t":"{FACT_TYPE}","id":"{FACT_ID}","sid":"{self.sid}"}}'
+        self.prime_fact = self.prime_retraction = f'{{"t":"{SESSION_TYPE}","id":"session","sid":"{self.sid}"}}'
+        self.primed = self.deletable = False
+
+
+def _round_trip(group: _Group, fact: str, retraction: str, what: str) -> list[str]:
+    """Assert `fact` into the group's session, read the names of the matched rules, retract it (`_Fault` on
+    any failure)."""
+    handle = group.handle
+    try:
+        code, state = _C.assert_fact(handle, fact)[:2]
+        if code != 0:
+            why = _ASSERT_CODES.get(code, "refused the fact")
+            raise _Fault(f"durable-rules {why} ({what}, {group.ruleset_name}, code {code})")
+        fired: list[str] = []
+        result = _C.start_action_for_state(handle, state)
+        message = result[1] if result else None
+        if message:
+            group.deletable = True  # the session's action buffers now hold real pointers (see _Group)
+        while message:
+            fired.append(message[2 : message.index('"', 2)])  # the message is {"<rule name>": {...}}
+            if len(fired) > group.rule_count:  # each rule matches a fact once at most: never loop forever
+                raise _Fault(f"durable-rules reported more actions than {group.ruleset_name} has rules")
+            message = _C.complete_and_start_action(handle, state)
+        code = _C.retract_fact(handle, retraction)[0]
+        if code != 0:
+            raise _Fault(f"durable-rules could not retract the {what} in {group.ruleset_name} (code {code})")
+    except _Fault:
+        raise
+    except Exception as exc:
+        raise _Fault(f"durable-rules failed on the {what} in {group.ruleset_name}: {type(exc).__name__}: {exc}") from exc
+    return fired
+
+
+def _session_exists(group: _Group) -> bool:
+    try:
+        _C.get_state(group.handle, group.sid)
+    except Exception as exc:
+        return "error code: 309" not in str(exc)  # ERR_SID_NOT_FOUND; anything else: assume it exists
+    return True
 
 
 def _never_called(_closure: Any) -> None:  # pragma: no cover - actions are read by name, never run
@@ -305,7 +356,7 @@ class DurableBackend:
             name = f"ts_{ruleset_key}_g{g // MAX_TESTS_PER_GROUP}"
             slot_of = {k: n for n, k in enumerate(dict.fromkeys((t.field, kind_of(t.value)) for t in chunk))}
             counts = [0] * len(slot_of)
-            rules: dict[str, Any] = {}
+            rules: dict[str, Any] = {SESSION_RULE: {"all": [{"m": {"t": SESSION_TYPE}}], "run": _never_called}}
             index: dict[str, tuple[int, bool, int]] = {}
             for i, test in enumerate(chunk, start=g):
                 slot = slot_of[(test.field, kind_of(test.value))]
@@ -323,6 +374,8 @@ class DurableBackend:
         self.definition_size = len(json.dumps({n: {k: v["all"] for k, v in r.items()} for n, r in definitions.items()}))
         #: evaluations that failed inside durable-rules once and were answered by the retry
         self.retries = 0
+        #: (durable ruleset, session id) of sessions that failed and could not be deleted (none, so far)
+        self.abandoned_sessions: list[tuple[str, str]] = []
 
         index_of = {t: i for i, t in enumerate(self.tests)}
         markers: dict[str, list[int]] = {}
@@ -373,26 +426,12 @@ class DurableBackend:
         (a Closure, two JSON round trips and a state update per action) cost five sixths of the time, and we
         need only the names of the matched rules. Raises `_Fault` on any failure; the caller deletes the session.
         """
-        handle = group.handle
-        try:
-            code, state = _C.assert_fact(handle, group.head + fields + "}")[:2]
-            if code != 0:
-                why = _ASSERT_CODES.get(code, "refused the patient fact")
-                raise _Fault(f"durable-rules {why} in {group.ruleset_name} (code {code})")
-            fired: list[str] = []
-            result = _C.start_action_for_state(handle, state)
-            message = result[1] if result else None
-            while message:
-                fired.append(message[2 : message.index('"', 2)])  # the message is {"<rule name>": {...}}
-                message = _C.complete_and_start_action(handle, state)
-            code = _C.retract_fact(handle, group.retraction)[0]
-            if code != 0:
-                raise _Fault(f"durable-rules could not retract the patient fact in {group.ruleset_name} (code {code})")
-        except _Fault:
-            raise
-        except Exception as exc:
-            raise _Fault(f"durable-rules failed on ruleset {group.ruleset_name}: {type(exc).__name__}: {exc}") from exc
-        return fired
+        if not group.primed:
+            names = _round_trip(group, group.prime_fact, group.prime_retraction, "session fact")
+            if names != [SESSION_RULE]:
+                raise _Fault(f"durable-rules answered {names} to the session fact of {group.ruleset_name}")
+            group.primed = True
+        return _round_trip(group, group.head + fields + "}", group.retraction, "patient fact")
 
     def _ask(self, work: list[tuple[_Group, str, list[bool], int]]) -> list[bool | None]:
         """Every comparison's answer (None: not asked), cross-checked; raises `_Fault` with the failing group's
@@ -426,13 +465,20 @@ class DurableBackend:
                     self._discard(group)
         return answers
 
-    @staticmethod
-    def _discard(group: _Group) -> None:
+    def _discard(self, group: _Group) -> None:
         """Delete the group's session (whatever it holds) and open a fresh one for the next evaluation."""
-        try:
-            _C.delete_state(group.handle, group.sid)
-        except Exception:  # noqa: S110 — a session never created (error 309) has nothing to delete
-            pass
+        if not group.deletable:  # never primed: deleting it could corrupt the heap (see `_Group.new_session`)
+            if _session_exists(group):
+                self.abandoned_sessions.append((group.ruleset_name, group.sid))
+                log.warning("durable-rules session %s of %s failed before it could be safely deleted; abandoned",
+                            group.sid, group.ruleset_name)
+        else:
+            try:
+                _C.delete_state(group.handle, group.sid)
+            except Exception as exc:
+                self.abandoned_sessions.append((group.ruleset_name, group.sid))
+                log.warning("durable-rules could not delete session %s of %s: %s", group.sid, group.ruleset_name,
+                            exc)
         group.new_session()
 
     def _answers(self, facts: Mapping[str, Any]) -> list[bool | None]:
