@@ -93,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                     total[key].update(value)
                 else:
                     total[key] += value
+            for failure in part["failures"]:
+                print(f"  FAILURE {failure['base']}: {failure['removal']}: {failure['problem']}", flush=True)
             print(f"  {total['bases']} patients, {total['removals']} removals, {len(total['failures'])} failures, "
                   f"{time.perf_counter() - started:.0f} s", flush=True)
     elapsed = time.perf_counter() - started
