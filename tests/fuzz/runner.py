@@ -35,21 +35,37 @@ def _env() -> dict[str, str]:
 
 
 class _Proc:
+    """A worker process, read through its raw pipe (a buffered reader could hold a second line that `select`
+    would never announce)."""
+
     def __init__(self, seed: int, workdir: Path, cli_every: int, soft_seconds: float, memory_mb: int) -> None:
         cmd = [sys.executable, "-m", "tests.fuzz.worker", "--seed", str(seed), "--workdir", str(workdir),
                "--cli-every", str(cli_every), "--soft-seconds", str(soft_seconds), "--memory-mb", str(memory_mb)]
         self.p = subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                                  stderr=subprocess.DEVNULL, bufsize=0)
         self.index: int | None = None
+        self.started: dict[str, Any] | None = None  # what the worker said it is running
         self.sent = 0.0
         self.done = 0
-        ready = self.p.stdout.readline()  # type: ignore[union-attr]
-        if not ready:
-            raise RuntimeError("fuzz worker failed to start")
+        self._buffer = b""
+        while True:
+            lines = self.read_lines()
+            if lines is None:
+                raise RuntimeError("fuzz worker failed to start")
+            if lines:
+                break
+
+    def read_lines(self) -> list[dict[str, Any]] | None:
+        """The complete lines that have arrived (None once the worker has exited)."""
+        data = os.read(self.p.stdout.fileno(), 1 << 16)  # type: ignore[union-attr]
+        if not data:
+            return None
+        *lines, self._buffer = (self._buffer + data).split(b"\n")
+        return [json.loads(line) for line in lines if line.strip()]
 
     def send(self, index: int) -> None:
-        self.index, self.sent = index, time.monotonic()
-        self.p.stdin.write(f"{index}\n")  # type: ignore[union-attr]
+        self.index, self.sent, self.started = index, time.monotonic(), None
+        self.p.stdin.write(f"{index}\n".encode())  # type: ignore[union-attr]
         self.p.stdin.flush()  # type: ignore[union-attr]
 
     def kill(self) -> None:
@@ -108,25 +124,28 @@ def run(seed: int, indices: Iterable[int], *, jobs: int = 2, hard_seconds: float
         while any(p.index is not None for p in procs):
             for key, _ in sel.select(timeout=0.5):
                 proc: _Proc = key.data
-                line = proc.p.stdout.readline()  # type: ignore[union-attr]
-                if not line:
-                    summary.results.append(_lost(seed, proc.index, "worker_died",  # type: ignore[arg-type]
-                                                 f"worker exited with {proc.p.wait()}"))
+                answers = proc.read_lines()
+                if answers is None:
+                    summary.results.append(_lost(proc, "worker_died", f"worker exited with {proc.p.wait()}"))
                     _replace(procs, proc, retire, spawn, summary)
                     continue
-                summary.results.append(json.loads(line))
-                proc.index = None
-                proc.done += 1
-                if progress:
-                    progress(len(summary.results))
-                if recycle and proc.done >= recycle:
+                for answer in answers:
+                    if "started" in answer:
+                        proc.started = answer["started"]
+                        continue
+                    summary.results.append(answer)
+                    proc.index = None
+                    proc.done += 1
+                    if progress:
+                        progress(len(summary.results))
+                if proc.index is None and recycle and proc.done >= recycle:
                     proc = _replace(procs, proc, retire, spawn, summary)
-                if todo:
+                if proc.index is None and todo:
                     proc.send(todo.pop())
             now = time.monotonic()
             for proc in list(procs):
                 if proc.index is not None and now - proc.sent > hard_seconds:
-                    summary.results.append(_lost(seed, proc.index, "hang", f"no answer within {hard_seconds:g} s"))
+                    summary.results.append(_lost(proc, "hang", f"no answer within {hard_seconds:g} s"))
                     new = _replace(procs, proc, retire, spawn, summary)
                     if todo:
                         new.send(todo.pop())
@@ -150,12 +169,14 @@ def _replace(procs: list[_Proc], proc: _Proc, retire: Callable, spawn: Callable,
     return new
 
 
-def _lost(seed: int, index: int, problem: str, text: str) -> dict[str, Any]:
-    case = make_case(seed, index)
-    return {"index": index, "kind": case.kind, "mutation": case.mutation, "seed_file": case.seed_file,
-            "suffix": case.suffix, "must_fail": case.must_fail, "detail": case.detail[:200], "via": "api",
-            "bytes": len(case.data), "backend": case.backend, "outcome": problem, "text": text, "problem": problem,
-            "seconds": None, "cpu_seconds": None, "maxrss_mb": None}
+def _lost(proc: _Proc, problem: str, text: str) -> dict[str, Any]:
+    """The result of a case whose worker hung or died: what the worker said it started (or the index alone, if
+    it died while building the case)."""
+    out = dict(proc.started or {"index": proc.index, "kind": "?", "mutation": "?", "seed_file": "?", "suffix": "?",
+                                "must_fail": None, "detail": "died while building the case", "via": "api",
+                                "bytes": None, "backend": None})
+    out.update(outcome=problem, text=text, problem=problem, seconds=None, cpu_seconds=None, maxrss_mb=None)
+    return out
 
 
 # -- the real CLI, one process per file ---------------------------------------------------------------------

@@ -239,6 +239,19 @@ def test_dates_outside_1900_to_2199_are_refused(tmp_path, plugins, edit, field):
     assert f"field '{field}'" in message and "outside the dates a record can hold" in message
 
 
+@pytest.mark.parametrize("birth, expected", [
+    ("1905-11-20", "field 'birth_date' (line 5): Value error, 1905-11-20 makes the patient older than 120"),  # was accepted
+    ("2030-01-01", "field 'birth_date' (line 5): Value error, 2030-01-01 is after the screening date"),  # was '(document)'
+])
+def test_impossible_birth_dates_are_refused_naming_the_field(tmp_path, plugins, birth, expected):
+    assert expected in patient_error(patient_variant(tmp_path, lambda d: d.update(birth_date=birth)), plugins)
+
+
+def test_a_birth_date_giving_exactly_120_years_is_accepted(tmp_path, plugins):
+    record = normalise_patient(str(patient_variant(tmp_path, lambda d: d.update(birth_date="1906-11-20"))), plugins)
+    assert record.patient.birth_date.year == 1906
+
+
 def test_as_of_outside_the_calendar_range_is_a_usage_error():
     result = CliRunner().invoke(main, ["evaluate", str(PATIENT), "--ruleset", str(RULESET), "--as-of", "0001-01-02"])
     assert result.exit_code == 2 and "outside the dates a record can hold" in result.output
@@ -318,6 +331,16 @@ def test_conventional_plugin_parameters_must_have_their_shape(tmp_path, plugins,
     path = ruleset_text_variant(tmp_path, "params: {within: {days: 28}}", f"params: {params}")
     message = ruleset_error(path, plugins)
     assert "field 'criteria[2].condition.any[1].params'" in message and expected in message
+
+
+def test_duplicate_cohort_ids_and_thousands_of_cohorts_are_refused(tmp_path, plugins):
+    # before: 10,000 copies of one cohort were accepted and every evaluation took minutes (quadratic in cohorts)
+    path = ruleset_text_variant(tmp_path, "  - {id: itp, indication: ITP, title: ITP}",
+                                "  - {id: itp, indication: ITP, title: ITP}\n  - {id: itp, indication: ITP, title: again}")
+    assert "cohort id 'itp' is used twice" in ruleset_error(path, plugins)
+    many = "\n".join(f"  - {{id: c{i}, indication: SLE, title: SLE {i}}}" for i in range(101))
+    path = ruleset_text_variant(tmp_path, "  - {id: itp, indication: ITP, title: ITP}", many)
+    assert "field 'cohorts' (line 6): List should have at most 100 items" in ruleset_error(path, plugins)
 
 
 @pytest.mark.xfail(strict=True, reason="engine/compile.py ignores the unit of a threshold on a plugin value that has "

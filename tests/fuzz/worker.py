@@ -39,6 +39,14 @@ def _alarm(signum: int, frame: Any) -> None:
     raise CaseTimeout
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM: unlike ru_maxrss, not inherited from the parent across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # pragma: no cover - not Linux
+
+
 def names_file_and_location(message: str, path: str) -> bool:
     return path in message and LOCATION.search(message) is not None
 
@@ -54,6 +62,7 @@ class Worker:
         self.plugins = default_manager()
         signal.signal(signal.SIGPROF, _alarm)
         self.compiled: dict[str, Any] = {}
+        self.announce: Any = None
         self.records: dict[str, Any] = {}
 
     def _ref(self, ref: str) -> str:
@@ -125,6 +134,8 @@ class Worker:
             "suffix": case.suffix, "must_fail": case.must_fail, "detail": case.detail[:200], "via": via,
             "bytes": len(case.data), "backend": case.backend,
         }
+        if self.announce:
+            self.announce(out)  # so the parent can name a case that hangs or kills this process
         tb = ""
         start, cpu = time.perf_counter(), time.process_time()
         signal.setitimer(signal.ITIMER_PROF, self.soft_seconds)
@@ -149,12 +160,15 @@ class Worker:
         out["outcome"] = outcome
         out["text"] = text[:600]
         out["problem"] = self.problem(case, path, outcome, text)
+        gap = self.known_gap(case) if outcome == "report" and case.must_fail else None
+        if gap:
+            out["known_gap"] = gap
         if tb:
             out["traceback"] = tb
         if case.canary and Path(case.canary).exists():
             out["problem"] = "code_executed"
             Path(case.canary).unlink()
-        out["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        out["maxrss_mb"] = peak_rss_mb()
         self.forget(path)
         if out["problem"] is None:
             os.unlink(path)
@@ -165,9 +179,28 @@ class Worker:
             return outcome
         if outcome == "error" and not names_file_and_location(text, path):
             return "vague_message"
-        if outcome == "report" and case.must_fail:
+        if outcome == "report" and case.must_fail and not self.known_gap(case):
             return "accepted_bad_input"
         return None
+
+    def known_gap(self, case: Case) -> str | None:
+        """A bad input accepted because of a gap reported in code this run does not own; counted apart, and
+        each has a strict xfail in test_regressions.py that turns red once it is closed."""
+        fact = case.info.get("unknown_unit_on")
+        if fact and self._fact_unit(fact) in (None, "dimensionless"):
+            return "unit on a unitless fact ignored (engine/compile.py)"
+        return None
+
+    def _fact_unit(self, fact: str) -> str | None:
+        head, _, rest = fact.partition(".")
+        if head in ("lab", "vital"):
+            test_id, _, derived = rest.partition(".")
+            test = self.plugins.observation_tests.get(test_id)
+            return "xULN" if derived else getattr(test, "unit", "?")
+        if head == "patient":
+            return None
+        spec = self.plugins.values.get(fact)
+        return spec.unit if spec is not None else "?"
 
     def forget(self, path: str) -> None:
         """Drop the compiled mutated ruleset from the manager's cache (it would only grow)."""
@@ -187,6 +220,7 @@ def main() -> None:
         limit = args.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     worker = Worker(args.seed, args.workdir, args.cli_every, args.soft_seconds)
+    worker.announce = lambda started: print(json.dumps({"started": started}), flush=True)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         line = line.strip()

@@ -152,6 +152,18 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mappi
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
 
 
+def _not_json(loader: _LineLoader, node: yaml.Node) -> Any:
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag {node.tag.rpartition(':')[2]!r} makes a value JSON cannot hold; write a list, mapping "
+        "or string", node.start_mark)
+
+
+# Records and rulesets hold what JSON holds (plus dates): the other safe types (sets, bytes, ordered pairs)
+# would travel on to reports and digests that cannot write them.
+for _tag in ("set", "binary", "omap", "pairs"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _not_json)
+
+
 class DocumentError(ValueError):
     """The file cannot be read as a document at all (too big, not UTF-8, bad syntax)."""
 

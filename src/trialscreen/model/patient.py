@@ -16,7 +16,8 @@ import re
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AllowInfNan, BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, model_validator
+from pydantic import (AfterValidator, AllowInfNan, BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt,
+                      ValidationInfo, field_validator, model_validator)
 
 #: ints are accepted; strings, booleans, NaN and infinities are not
 Number = Annotated[float, Strict(), AllowInfNan(False)]
@@ -35,6 +36,8 @@ def check_date_range(value: dt.date) -> dt.date:
 
 
 Date = Annotated[dt.date, AfterValidator(check_date_range)]
+#: The oldest a patient can be (from age_years or from birth_date at the screening date).
+MAX_AGE_YEARS = 120
 
 
 class _Model(BaseModel):
@@ -231,7 +234,7 @@ class Patient(_Model):
     screening: Screening
     sex: Sex | None = None
     birth_date: Date | None = None
-    age_years: StrictInt | None = Field(None, ge=0, le=120, description="Only when birth_date is not available.")
+    age_years: StrictInt | None = Field(None, ge=0, le=MAX_AGE_YEARS, description="Only when birth_date is not available.")
     weight: Quantity | None = None
     height: Quantity | None = None
     reproductive: Reproductive = Field(default_factory=Reproductive)
@@ -245,11 +248,23 @@ class Patient(_Model):
     assessments: list[Assessment] = Field(default_factory=list)
     investigator: Investigator = Field(default_factory=Investigator)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Patient:
-        as_of = self.screening.date
-        if self.birth_date is not None and self.birth_date > as_of:
-            raise ValueError(f"birth_date {self.birth_date} is after the screening date {as_of}")
-        if self.birth_date is not None and self.age_years is not None:
+    # Field validators (not a model validator), so that an error names the field and its line.
+    @field_validator("birth_date")
+    @classmethod
+    def _born_before_screening(cls, born: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        screening = info.data.get("screening")
+        if born is None or screening is None:
+            return born
+        as_of = screening.date
+        if born > as_of:
+            raise ValueError(f"{born} is after the screening date {as_of}")
+        if as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day)) > MAX_AGE_YEARS:
+            raise ValueError(f"{born} makes the patient older than {MAX_AGE_YEARS} at the screening date {as_of}")
+        return born
+
+    @field_validator("age_years")
+    @classmethod
+    def _one_age(cls, age: int | None, info: ValidationInfo) -> int | None:
+        if age is not None and info.data.get("birth_date") is not None:
             raise ValueError("give birth_date or age_years, not both")
-        return self
+        return age

@@ -365,6 +365,11 @@ class RulesetCase(_Node):
         return self
 
 
+#: A protocol enrols a handful of cohorts; a patient who fits several is screened for each, so their number
+#: multiplies the work of every evaluation.
+MAX_COHORTS = 100
+
+
 class Ruleset(_Node):
     schema_: str | None = Field(None, alias="$schema")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
@@ -374,7 +379,7 @@ class Ruleset(_Node):
     observation_window: Window | None = Field(
         None, description="Default look-back for observation facts without their own `within` (e.g. {days: 28})."
     )
-    cohorts: list[Cohort] = Field(min_length=1)
+    cohorts: list[Cohort] = Field(min_length=1, max_length=MAX_COHORTS)
     criteria: list[Criterion] = Field(min_length=1)
     tests: list[RulesetCase] = Field(default_factory=list)
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -386,7 +391,11 @@ class Ruleset(_Node):
             if crit.id in seen:
                 raise ValueError(f"criterion id {crit.id!r} is used twice")
             seen.add(crit.id)
-        cohort_ids = {c.id for c in self.cohorts}
+        cohort_ids: set[str] = set()
+        for cohort in self.cohorts:
+            if cohort.id in cohort_ids:
+                raise ValueError(f"cohort id {cohort.id!r} is used twice")
+            cohort_ids.add(cohort.id)
         for crit in self.criteria:
             scope = crit.cohorts
             named = (scope.only or scope.except_ or []) if scope else []
