@@ -65,7 +65,7 @@ __all__ = [
 class BvasItemCounts(BaseModel):
     """Which scorable BVAS v3 items are present at one assessment, split by the caller's major-item list."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     present: tuple[str, ...]
     major_present: tuple[str, ...]

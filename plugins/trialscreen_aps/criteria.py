@@ -43,7 +43,7 @@ class ApsClassificationResult(BaseModel):
     present to ``(criterion, weight)`` of the one that counts; ``missing`` names answers that could still change
     the points or the entry criterion."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     classified: bool | None
     entry_criterion: bool | None

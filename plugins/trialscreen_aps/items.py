@@ -62,7 +62,7 @@ class Aps2023Items(BaseModel):
     arterial-thrombosis item applies.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     apl_positive_within_3_years: Answer = Field(
         None, description="A positive aPL test (LAC, or moderate-to-high aCL or anti-β2GPI IgG/IgM) within 3 years "
@@ -113,7 +113,7 @@ class Sydney2006Items(BaseModel):
     `criteria.apl_persistent(..., strict=False)` for the Sydney reading).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     vascular_thrombosis: Answer = Field(None, description="≥1 objectively confirmed arterial, venous or small-vessel "
                                                           "thrombosis (histology without vessel-wall inflammation).")
@@ -137,7 +137,7 @@ class NonCriteriaManifestationsP002(BaseModel):
     `criteria.P002_NON_CRITERIA_MANIFESTATIONS` (the list is read as closed, see
     `criteria.non_criteria_manifestation_p002`). Source: protocol NCT07212322 registry text."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     thrombocytopenia: Answer = None
     haemolytic_anaemia: Answer = None

@@ -41,7 +41,7 @@ _ID = r"^[a-z][a-z0-9_]*$"
 class DrugClass(BaseModel):
     """A drug class that rules can refer to by id (e.g. ``anti_cd20``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str = Field(pattern=_ID)
     label: str = Field(min_length=1)
@@ -51,7 +51,7 @@ class DrugClass(BaseModel):
 class Drug(BaseModel):
     """One catalogue entry; see the module docstring for what each field means."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1, pattern=r"^[^A-Z]+$")  # lowercase
     classes: tuple[str, ...] = Field(min_length=1)

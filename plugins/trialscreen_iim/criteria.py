@@ -270,7 +270,7 @@ def p004_mmt8_ok(result: ScoreResult) -> bool | None:
 class CoreSetCount(BaseModel):
     """Abnormal core set measures: ``minimum`` known abnormal, ``maximum`` = abnormal + undecided."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     minimum: int
     maximum: int

@@ -17,7 +17,7 @@ Answer = bool | None
 class ItpReassessment(BaseModel):
     """A dated ITP reassessment (``assessments: [{instrument: itp.reassessment, date, items}]``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     itp_reconfirmed: Answer = Field(None, description="ITP diagnosis confirmed at this reassessment (other causes of "
                                                       "thrombocytopenia excluded).")

@@ -1,6 +1,6 @@
 """Item-level answer models for the Sjögren's disease instruments and protocol facts.
 
-Every model is frozen and rejects unknown keys (``ConfigDict(frozen=True, extra="forbid")``).
+Every model is frozen and rejects unknown keys (``ConfigDict(frozen=True, extra="forbid", defer_build=True)``).
 ``None`` always means *not assessed / not recorded*; it is never read as "absent" or "normal".
 A scoring function turns ``None`` into bounds (see ``trialscreen.plugins.types.ScoreResult``), and a
 criterion function turns it into an unknown outcome that names the missing fact.
@@ -40,7 +40,7 @@ ACTIVITY_LEVEL_NAMES: dict[str, int] = {"no": 0, "none": 0, "low": 1, "moderate"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _level_from_word(value: Any) -> Any:

@@ -75,7 +75,7 @@ class ClassificationResult(BaseModel):
     inputs that could still change the points or the entry criterion.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     classified: bool | None
     total: int | None
@@ -187,7 +187,7 @@ LLDAS_PREDNISOLONE_MAX_MG: Final[float] = 7.5
 class LldasResult(BaseModel):
     """LLDAS at one assessment: ``met`` three-valued, with the criteria that failed and the inputs missing."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     met: bool | None
     components: dict[str, bool | None]
@@ -321,7 +321,7 @@ class LupusNephritisBiopsy(BaseModel):
     PMC3108794 Table 1.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     isn_rps_class: IsnRpsClass
     activity: Literal["A", "A/C", "C"] | None = Field(None, description="Only for classes III and IV (± V).")
@@ -412,7 +412,8 @@ def sle_itp_p001(
       Fewer than two dated counts → None; two or more with no such pair → False.
     * Smear normal and marrow as stated are required (False fails, None leaves it open).
     * "The spleen is generally not enlarged" is hedged ("generally"), so it is not a hard requirement: an
-      enlarged spleen makes the result None (investigator review); not enlarged or not assessed has no effect.
+      enlarged spleen makes the result None (investigator review), and so does a spleen not assessed (None: it
+      is unknown whether the review applies; otherwise removing the spleen finding would make her eligible).
     * Current count (`latest_platelets`) must be >10×10⁹/L.
     Units: ×10⁹/L. Source: protocol NCT06316791 registry text (all numbers).
     """
@@ -427,7 +428,7 @@ def sle_itp_p001(
         marrow_megakaryocytes_increased_or_normal_with_maturation_disorder,
         _compare(latest_platelets, lambda v: v > 10),
     )
-    if result is True and spleen_enlarged is True:
+    if result is True and spleen_enlarged is not False:
         return None
     return result
 
@@ -442,7 +443,7 @@ ExposureOutcome = Literal["response", "inadequate_response", "failure", "relapse
 class MedicationExposure(BaseModel):
     """One course of a drug, as minimally as the refractoriness rules need it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     drug: str = Field(min_length=1, description="Drug name as recorded (matched case-insensitively).")
     drug_class: str | None = Field(None, description="e.g. glucocorticoid, antimalarial, immunosuppressant, biologic.")

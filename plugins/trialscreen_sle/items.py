@@ -68,7 +68,7 @@ class Sledai2kItems(BaseModel):
     """The 24 SLEDAI-2K descriptors, each present (True), absent (False) or not assessed (None) over the visit
     and the preceding 10 days (Gladman 2002). Definitions in brief: see `SLEDAI2K_ITEMS` and the paper."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     seizure: Answer = Field(None, description="Recent onset; exclude metabolic, infectious or drug causes (8).")
     psychosis: Answer = Field(None, description="Severe disturbance in the perception of reality (8).")
@@ -148,7 +148,7 @@ class Eular2019Items(BaseModel):
     better explained by another condition — that attribution is the caller's judgement, made before answering.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     ana_titre: int | None = Field(None, gt=0, description="Highest ANA titre ever on HEp-2 IIF, as the dilution "
                                                              "denominator (80 for 1:80).")
@@ -208,7 +208,7 @@ class LldasInputs(BaseModel):
     Haemolytic anaemia and gastrointestinal activity are not SLEDAI-2K descriptors, so they are separate answers.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     sledai2k: Sledai2kItems | None = Field(None, description="SLEDAI-2K descriptors at this assessment.")
     haemolytic_anaemia: Answer = Field(None, description="Active haemolytic anaemia attributed to SLE.")
@@ -235,7 +235,7 @@ class SleItpWorkup(BaseModel):
     increase or normal, accompanied by maturation disorder." Each ``None`` when not assessed.
     Source: protocol NCT06316791 registry text (see `criteria.sle_itp_p001`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     smear_normal: Answer = Field(None, description="Peripheral blood smear morphology normal.")
     spleen_enlarged: Answer = Field(None, description="Spleen enlarged (the protocol: 'generally not enlarged').")

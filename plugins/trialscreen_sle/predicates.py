@@ -592,6 +592,8 @@ def itp_p001(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResult:
         missing.append(f"peripheral blood smear morphology ({src})")
     if items.marrow_megakaryocytes_increased_or_normal_with_maturation_disorder is None:
         missing.append(f"bone marrow megakaryocyte morphology ({src})")
+    if items.spleen_enlarged is None:
+        missing.append(f"spleen size ({src})")
     if latest is None:
         missing.append(f"platelet count{within_text(window)}")
     return answer(met, evidence=evidence, missing=missing)

@@ -22,10 +22,12 @@ def _fail(exc: Exception) -> None:
 def _as_of(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from trialscreen.model.patient import check_date_range
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--as-of") from None
+        return check_date_range(dt.date.fromisoformat(value))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a usable date (use YYYY-MM-DD): {exc}", param_hint="--as-of") from None
 
 
 @click.group()
@@ -109,51 +111,61 @@ def match_command(patient: str, as_of: str | None, fmt: str, backend: str) -> No
 @click.option("--ruleset", "-r", "ruleset_refs", multiple=True, help="Ruleset id or path (repeatable).")
 @click.option("--all-rulesets", is_flag=True, help="Screen against every installed ruleset.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run on a dask.distributed cluster: tcp://HOST:PORT of a running scheduler, or local:N to start "
+              "N worker processes here (needs trialscreen[distributed]; see docs/scaling.md).")
+@click.option("--chunk-size", "chunksize", type=click.IntRange(1, 100_000), metavar="N",
+              help="Records per task sent to a worker (default 64; 256 with --dask). At most four tasks per worker "
+              "process are in flight.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
               help="Write rows here (.jsonl or .csv); default: JSON Lines on stdout.")
 @click.option("--backend", type=click.Choice(["durable", "python"]), default="durable", show_default=True)
 def screen_command(patients: str, ruleset_refs: tuple[str, ...], all_rulesets: bool, jobs: int,
-                   out_path: str | None, backend: str) -> None:
+                   dask_address: str | None, chunksize: int | None, out_path: str | None, backend: str) -> None:
     """Screen many PATIENTS (a .jsonl file, a directory of record files, or - for JSON Lines on stdin).
 
-    One row per patient and trial; a bad record is reported with its line and skipped. A summary per trial goes
-    to stderr at the end.
+    One row per patient and trial, in input order; a bad record is reported with its line and skipped. A summary
+    per trial goes to stderr at the end. The rows are the same with --jobs or --dask as in one process.
     """
+    import contextlib
+
     from trialscreen import batch
     from trialscreen.plugins.manager import default_manager
 
     if not ruleset_refs and not all_rulesets:
         raise click.UsageError("give --ruleset ID (repeatable) or --all-rulesets")
+    if dask_address and jobs > 1:
+        raise click.UsageError("--jobs and --dask exclude each other: the dask cluster's workers are the processes")
     try:
         refs = sorted(default_manager().rulesets) if all_rulesets else list(ruleset_refs)
-        from trialscreen.api import compiled_ruleset
-
-        for ref in refs:  # fail fast, in the parent, on a bad ruleset
-            compiled_ruleset(ref)
+        job = batch.prepare(refs, backend)  # fail fast, here, on a bad ruleset
         items = batch.iter_items(patients)
         fmt = "csv" if out_path and out_path.endswith(".csv") else "jsonl"
-        handle = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout  # noqa: SIM115
-        writer = batch.Writer(handle, fmt)
+        chunksize = chunksize or (batch.DASK_CHUNKSIZE if dask_address else batch.LOCAL_CHUNKSIZE)
         summaries: dict[str, batch.Summary] = {}
         total = errors = 0
-        progress = _progress() if sys.stderr.isatty() else None
-        seen: set[str] = set()
-        for row in batch.run(items, refs, jobs=jobs, backend=backend):
-            writer.write(row)
-            if row["source"] not in seen:
-                seen.add(row["source"])
-                total += 1
-                if progress:
-                    progress.update(progress.task_ids[0], advance=1)
-            if row["verdict"] == "error":
-                errors += 1
-                click.echo(f"trialscreen: skipped {row['source']}: {row['error']}", err=True)
-            else:
-                summaries.setdefault(row["ruleset"], batch.Summary()).add(row)
-        if progress:
-            progress.stop()
-        if out_path:
-            handle.close()
+        with contextlib.ExitStack() as stack:
+            executor, workers = (stack.enter_context(batch.dask_executor(dask_address)) if dask_address
+                                 else (None, jobs))
+            handle = (stack.enter_context(open(out_path, "w", encoding="utf-8", newline=""))  # noqa: SIM115
+                      if out_path else sys.stdout)
+            writer = batch.Writer(handle, fmt)
+            progress = _progress() if sys.stderr.isatty() else None
+            if progress:
+                stack.callback(progress.stop)
+            previous = None  # rows come in input order, a record's rows together: no set of every source seen
+            for row in batch.run(items, job, jobs=workers, executor=executor, chunksize=chunksize):
+                writer.write(row)
+                if row["source"] != previous:
+                    previous = row["source"]
+                    total += 1
+                    if progress:
+                        progress.update(progress.task_ids[0], advance=1)
+                if row["verdict"] == "error":
+                    errors += 1
+                    click.echo(f"trialscreen: skipped {row['source']}: {row['error']}", err=True)
+                else:
+                    summaries.setdefault(row["ruleset"], batch.Summary()).add(row)
     except TrialscreenError as exc:
         _fail(exc)
     click.echo(batch.summary_text(summaries, errors, total), err=True, nl=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,3 +80,7 @@ class Report(_Report):
     backend: str
     trialscreen_version: str
     plugins: list[PluginRef] = Field(default_factory=list, description="Plugins that produced values in this report.")
+    input_sha256: str = Field(description="SHA-256 of the validated patient record in canonical JSON (sorted keys): "
+                              "the same facts give the same digest, whatever the file's layout.")
+    generated_at: datetime = Field(description="When the report was made (UTC; SOURCE_DATE_EPOCH if set). The only "
+                                   "field that differs between two runs on the same input.")

@@ -50,3 +50,44 @@ def test_conversions_to_canonical(test, value, unit, expected):
 def test_incompatible_or_unknown_units_raise(test, unit):
     with pytest.raises(UnitError):
         convert(test, 1.0, unit)
+
+
+# -- the stored factor table (keeps pint out of the common path) -------------------------------------------------
+
+def test_unit_table_is_current_with_pint():
+    """src/trialscreen/unit_table.py must equal what pint computes today (regenerate with write_unit_table)."""
+    from trialscreen.unit_table import SIGNATURES
+    from trialscreen.units import build_unit_table
+
+    assert SIGNATURES == build_unit_table()
+
+
+@pytest.mark.parametrize("value", [0.001, 1.5, 88.4, 1234.5])
+def test_table_conversions_equal_pint_conversions(value):
+    """Every same-dimension pair of stored spellings converts exactly as pint converts it directly."""
+    from trialscreen.units import COMMON_SPELLINGS, _factor, clean, parse_unit, registry, unit_signature
+
+    ureg = registry()
+    checked = 0
+    for a in COMMON_SPELLINGS:
+        for b in COMMON_SPELLINGS:
+            if unit_signature(a)[0] != unit_signature(b)[0]:
+                assert _factor(a, b) is None
+                continue
+            direct = clean(float(ureg.Quantity(value, parse_unit(a)).to(parse_unit(b)).magnitude))
+            assert clean(value * _factor(a, b)) == direct, (a, b, value)
+            checked += 1
+    assert checked > 300
+
+
+def test_common_conversion_needs_no_pint(monkeypatch):
+    """Creatinine in mg/dL and platelets in /µL convert from the table alone (pint is never started)."""
+    import trialscreen.units as units
+
+    def no_pint():
+        raise AssertionError("pint was started")
+
+    monkeypatch.setattr(units, "registry", no_pint)
+    assert units.canonical_value(1.5, "mg/dL", "umol/L", conversions={"mg/dL": 88.4}) == 132.6
+    assert units.canonical_value(150000, "/µL", "10^9/L") == 150.0
+    assert units.canonical_value(2.5, "g/dL", "g/L") == 25.0

@@ -380,7 +380,8 @@ class TestSleItpP001:
 
     def test_enlarged_spleen_needs_review(self):
         assert self.itp(spleen=True) is None
-        assert self.itp(spleen=None) is True
+        assert self.itp(spleen=None) is None  # not assessed: whether the review applies is unknown
+        assert self.itp(spleen=None, smear=False) is False  # decided whatever the spleen
 
 
 # ------------------------------------------------------------------------------------------------------------------

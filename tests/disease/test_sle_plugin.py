@@ -397,7 +397,7 @@ def test_itp_p001_review_and_unknown() -> None:
     no_workup = value(ctx(labs=platelets(*LOW_COUNTS)), "sle.itp_p001")
     assert no_workup.value is None
     assert no_workup.missing == ("peripheral blood smear morphology (sle.itp_workup)",
-                                 "bone marrow megakaryocyte morphology (sle.itp_workup)")
+                                 "bone marrow megakaryocyte morphology (sle.itp_workup)", "spleen size (sle.itp_workup)")
 
 
 # ------------------------------------------------------------------------------------------------------------

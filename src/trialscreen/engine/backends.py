@@ -48,8 +48,6 @@ def make_backend(name: BackendName, trees: Mapping[str, Node], key: str, *, expl
                     "Use --backend python, or a Python 3.11/3.12 environment."
                 )
             warnings.warn("durable-rules is unavailable on this Python; using the plain-Python evaluator", stacklevel=2)
-            from trialscreen.engine.python_backend import PythonBackend
-
-            return PythonBackend(trees, key)
+            return make_backend("python", trees, key)
         return durable_backend.DurableBackend(trees, key)
     raise EngineError(f"unknown backend {name!r} (choose durable or python)")

@@ -34,6 +34,17 @@ class CompiledCriterion:
     thresholds: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The criteria that apply to one cohort (or to a patient in no cohort: the unscoped ones), the leaves they
+    read, and the key their evaluator is registered under. Only these are resolved and evaluated."""
+
+    key: str
+    criteria: tuple[str, ...]
+    trees: dict[str, t.Node]
+    leaf_keys: tuple[str, ...]
+
+
 @dataclass
 class CompiledRuleset:
     ruleset: m.Ruleset
@@ -42,10 +53,21 @@ class CompiledRuleset:
     criteria: dict[str, CompiledCriterion]
     leaves: dict[str, LeafInfo] = field(default_factory=dict)
     field_types: dict[str, type] = field(default_factory=dict)
+    _scopes: dict[str | None, Scope] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def trees(self) -> dict[str, t.Node]:
         return {cid: c.tree for cid, c in self.criteria.items()}
+
+    def scope(self, cohort_id: str | None) -> Scope:
+        """The criteria applying to cohort `cohort_id` (None: a patient in no cohort), built once."""
+        if cohort_id not in self._scopes:
+            ids = tuple(cid for cid, cc in self.criteria.items() if applies(cc.criterion, cohort_id))
+            leaf_keys = tuple(dict.fromkeys(k for cid in ids for k in self.criteria[cid].leaf_keys))
+            suffix = "".join(ch if ch.isalnum() else "_" for ch in cohort_id) if cohort_id else "none"
+            self._scopes[cohort_id] = Scope(f"{self.key}_{suffix}", ids,
+                                            {cid: self.criteria[cid].tree for cid in ids}, leaf_keys)
+        return self._scopes[cohort_id]
 
     @property
     def key(self) -> str:
@@ -249,6 +271,18 @@ class _Compiler:
         if isinstance(leaf, m.ReviewLeaf):
             return f"investigator review: {leaf.review}"
         raise TypeError(leaf)
+
+
+def applies(criterion: m.Criterion, cohort_id: str | None) -> bool:
+    """Whether `criterion` applies to a patient screened for cohort `cohort_id` (None: no cohort fits)."""
+    scope = criterion.cohorts
+    if scope is None:
+        return True
+    if cohort_id is None:
+        return False
+    if scope.only is not None:
+        return cohort_id in scope.only
+    return cohort_id not in (scope.except_ or [])
 
 
 def _within(window: m.Window | None) -> str:

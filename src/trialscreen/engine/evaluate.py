@@ -6,16 +6,18 @@ evaluate the lowered trees (durable-rules or plain Python) → assemble per-crit
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from trialscreen import __version__
 from trialscreen.engine.backends import BackendName, make_backend
-from trialscreen.engine.compile import CompiledRuleset
+from trialscreen.engine.compile import CompiledCriterion, CompiledRuleset
 from trialscreen.engine.tree import review_field
 from trialscreen.facts.context import ScreeningContext
-from trialscreen.facts.record import PatientRecord
+from trialscreen.facts.record import PatientRecord, patient_digest
 from trialscreen.facts.resolve import Fact, resolve
 from trialscreen.logic import Outcome
 from trialscreen.plugins.manager import PluginManager
@@ -79,17 +81,6 @@ def choose_cohort(compiled: CompiledRuleset, record: PatientRecord) -> CohortCho
 _PREFERENCE = {"eligible": 0, "needs_review": 1, "incomplete": 2, "ineligible": 3}
 
 
-def _applies(criterion: Criterion, cohort: Cohort | None) -> bool:
-    scope = criterion.cohorts
-    if scope is None:
-        return True
-    if cohort is None:
-        return False
-    if scope.only is not None:
-        return cohort.id in scope.only
-    return cohort.id not in (scope.except_ or [])
-
-
 def _scope_text(criterion: Criterion) -> str:
     scope = criterion.cohorts
     if scope is None:
@@ -107,23 +98,31 @@ def _type_ok(value: Any, kind: type) -> bool:
     return type(value) is kind
 
 
-def gather_facts(compiled: CompiledRuleset, ctx: ScreeningContext) -> tuple[dict[str, Any], dict[str, Fact]]:
-    """Resolve every leaf: the flat fact dict the evaluators read, and each leaf's `Fact` for the report."""
+def gather_facts(compiled: CompiledRuleset, ctx: ScreeningContext, keys: Iterable[str] | None = None,
+                 known: dict[str, Fact] | None = None) -> tuple[dict[str, Any], dict[str, Fact]]:
+    """Resolve the leaves `keys` (default: every leaf): the flat fact dict the evaluators read, and each leaf's
+    `Fact` for the report. `known` holds facts already resolved in the same context; it is filled in."""
     flat: dict[str, Any] = {}
-    resolved: dict[str, Fact] = {}
-    for key, info in compiled.leaves.items():
-        fact = resolve(info.leaf, ctx)
-        kind = compiled.field_types[key]
-        if fact.value is not None and not _type_ok(fact.value, kind):
-            by = f" from plugin {fact.provider!r}" if fact.provider else ""
-            fact = Fact(evidence=fact.evidence, provider=fact.provider, missing=(
-                f"{info.label}: got {type(fact.value).__name__} {fact.value!r}{by}, expected {kind.__name__}",))
-        resolved[key] = fact
+    resolved: dict[str, Fact] = known if known is not None else {}
+    for key in compiled.leaves if keys is None else keys:
+        fact = resolved.get(key)
+        if fact is None:
+            fact = resolved[key] = _checked(compiled, key, resolve(compiled.leaves[key].leaf, ctx))
         if fact.value is not None:
             flat[key] = fact.value
         elif fact.review is not None:
             flat[review_field(key)] = True
     return flat, resolved
+
+
+def _checked(compiled: CompiledRuleset, key: str, fact: Fact) -> Fact:
+    """A plugin value of the wrong type becomes missing data naming the plugin (never compared)."""
+    kind = compiled.field_types[key]
+    if fact.value is None or _type_ok(fact.value, kind):
+        return fact
+    by = f" from plugin {fact.provider!r}" if fact.provider else ""
+    return Fact(evidence=fact.evidence, provider=fact.provider, missing=(
+        f"{compiled.leaves[key].label}: got {type(fact.value).__name__} {fact.value!r}{by}, expected {kind.__name__}",))
 
 
 def evaluate_record(
@@ -136,7 +135,6 @@ def evaluate_record(
     explicit_backend: bool = False,
 ) -> Report:
     as_of = as_of or record.patient.screening.date
-    engine = make_backend(backend, compiled.trees, compiled.key, explicit=explicit_backend)
     fits, _ = cohort_candidates(compiled, record)
     if len(fits) > 1:
         # A patient who fits several cohorts may enrol in any: screen each and keep the most favourable.
@@ -144,12 +142,13 @@ def evaluate_record(
                                 + ", ".join(o.id for o in fits if o is not c)) for c in fits]
     else:
         choices = [choose_cohort(compiled, record)]
-    facts, outcomes = _evaluate_at(compiled, record, plugins, as_of, engine)  # cohort-independent: once
+    screening = _Screening(compiled, record, plugins, backend, explicit_backend)
     reports = []
     for choice in choices:
+        facts, outcomes, engine_name = screening.evaluate(choice, as_of)
         results = _criterion_results(compiled, choice, facts, outcomes)
-        earliest = _earliest_eligible(compiled, record, plugins, choice, engine, results)
-        reports.append(_assemble(compiled, record, as_of, choice, results, engine.name, earliest))
+        earliest = _earliest_eligible(screening, choice, results)
+        reports.append(_assemble(compiled, record, as_of, choice, results, engine_name, earliest))
     report = min(reports, key=lambda r: _PREFERENCE[r.verdict])
     used = {p for r in report.criteria for p in r.providers}
     loaded = [PluginRef(name=i.name, distribution=i.distribution, version=i.version, builtin=i.builtin)
@@ -157,15 +156,30 @@ def evaluate_record(
     return report.model_copy(update={"plugins": loaded})
 
 
-def _evaluate_at(compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager, as_of: date,
-                 engine: Any) -> tuple[dict[str, Fact], dict[str, Outcome]]:
-    """Every leaf's fact and every criterion's outcome as of `as_of` (independent of the cohort)."""
-    flat, facts = gather_facts(compiled, ScreeningContext(record, as_of, plugins))
-    return facts, engine.evaluate(flat)
+class _Screening:
+    """One patient against one ruleset: only the criteria of the cohort being screened are resolved and
+    evaluated, and a fact is resolved once per as-of date whichever cohorts read it."""
+
+    def __init__(self, compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager,
+                 backend: BackendName, explicit: bool) -> None:
+        self.compiled, self.record, self.plugins = compiled, record, plugins
+        self.backend, self.explicit = backend, explicit
+        self._facts: dict[date, tuple[ScreeningContext, dict[str, Fact]]] = {}
+
+    def evaluate(self, choice: CohortChoice, as_of: date) -> tuple[dict[str, Fact], dict[str, Outcome], str]:
+        scope = self.compiled.scope(choice.cohort.id if choice.cohort else None)
+        engine = make_backend(self.backend, scope.trees, scope.key, explicit=self.explicit)
+        if as_of not in self._facts:
+            self._facts[as_of] = (ScreeningContext(self.record, as_of, self.plugins), {})
+        ctx, known = self._facts[as_of]
+        flat, facts = gather_facts(self.compiled, ctx, scope.leaf_keys, known)
+        return facts, engine.evaluate(flat), engine.name
 
 
 def _criterion_results(compiled: CompiledRuleset, choice: CohortChoice, facts: dict[str, Fact],
                        outcomes: dict[str, Outcome]) -> list[CriterionResult]:
+    """One result per criterion; those outside the cohort's scope (absent from `outcomes`) are listed as not
+    applicable, with no facts (they were never resolved)."""
     results: list[CriterionResult] = [
         CriterionResult(
             id=COHORT_CRITERION, kind="inclusion",
@@ -177,31 +191,45 @@ def _criterion_results(compiled: CompiledRuleset, choice: CohortChoice, facts: d
     ]
     for cid, cc in compiled.criteria.items():
         crit = cc.criterion
-        applies = _applies(crit, choice.cohort)
-        outcome = outcomes[cid]
+        outcome = outcomes.get(cid)
+        if outcome is None:
+            results.append(_not_applicable(cc))
+            continue
         used = [facts[k] for k in cc.leaf_keys]
         evidence = list({id(e): e for f in used for e in f.evidence}.values())  # leaves share Fact objects
         missing = list(dict.fromkeys(m for f in used for m in f.missing)) if outcome is Outcome.UNKNOWN else []
         review = list(dict.fromkeys(f.review for f in used if f.review)) if outcome is Outcome.REVIEW else []
-        decisive = applies and (
-            (crit.kind == "inclusion" and outcome is Outcome.NOT_MET) or (crit.kind == "exclusion" and outcome is Outcome.MET)
-        )
+        decisive = (crit.kind == "inclusion" and outcome is Outcome.NOT_MET) or (
+            crit.kind == "exclusion" and outcome is Outcome.MET)
         lapses = None
         if decisive and crit.kind == "exclusion":
             true_leaves = [f for f in used if f.value is True]
             if true_leaves and all(f.lapses_on is not None for f in true_leaves):
                 lapses = max(f.lapses_on for f in true_leaves if f.lapses_on)
         results.append(CriterionResult(
-            id=cid, kind=crit.kind, text=crit.text, applies=applies,
-            outcome=outcome.value if applies else "not_applicable", decisive=decisive, scope=_scope_text(crit),
+            id=cid, kind=crit.kind, text=crit.text, applies=True,
+            outcome=outcome.value, decisive=decisive, scope=_scope_text(crit),
             thresholds=list(cc.thresholds), evidence=evidence, missing=missing, review=review, note=crit.note,
             lapses_on=lapses, providers=sorted({f.provider for f in used if f.provider}),
         ))
     return results
 
 
-def _earliest_eligible(compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager,
-                       choice: CohortChoice, engine: Any, results: list[CriterionResult]) -> date | None:
+_NOT_APPLICABLE: dict[int, tuple[CompiledCriterion, CriterionResult]] = {}
+
+
+def _not_applicable(cc: CompiledCriterion) -> CriterionResult:
+    """The (immutable) result of a criterion outside the screened cohort, built once per compiled criterion."""
+    entry = _NOT_APPLICABLE.get(id(cc))
+    if entry is None or entry[0] is not cc:
+        crit = cc.criterion
+        entry = _NOT_APPLICABLE[id(cc)] = (cc, CriterionResult(
+            id=crit.id, kind=crit.kind, text=crit.text, applies=False, outcome="not_applicable", decisive=False,
+            scope=_scope_text(crit), thresholds=list(cc.thresholds), note=crit.note))
+    return entry[1]
+
+
+def _earliest_eligible(screening: _Screening, choice: CohortChoice, results: list[CriterionResult]) -> date | None:
     """When only time-window exclusions make the patient ineligible: the first day all of them have lapsed,
     confirmed by evaluating those criteria again as of that day (never a guess from one leaf)."""
     applicable = [r for r in results if r.applies]
@@ -211,11 +239,20 @@ def _earliest_eligible(compiled: CompiledRuleset, record: PatientRecord, plugins
     if any(r.outcome == "unknown" for r in applicable):
         return None
     candidate = max(r.lapses_on for r in decisive if r.lapses_on)
-    later_facts, later_outcomes = _evaluate_at(compiled, record, plugins, candidate, engine)
-    later = {r.id: r for r in _criterion_results(compiled, choice, later_facts, later_outcomes)}
+    later_facts, later_outcomes, _ = screening.evaluate(choice, candidate)
+    later = {r.id: r for r in _criterion_results(screening.compiled, choice, later_facts, later_outcomes)}
     if any(later[r.id].decisive for r in decisive):
         return None
     return candidate
+
+
+def report_time() -> datetime:
+    """Now (UTC, whole seconds), or SOURCE_DATE_EPOCH when set (the reproducible-builds convention), so that two
+    runs can be made byte-identical for an audit."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def _assemble(compiled: CompiledRuleset, record: PatientRecord, as_of: date, choice: CohortChoice,
@@ -258,4 +295,5 @@ def _assemble(compiled: CompiledRuleset, record: PatientRecord, as_of: date, cho
         missing_facts=[MissingFact(fact=k, criteria=v) for k, v in missing.items()],
         review_items=reviews, warnings=list(record.warnings), earliest_eligible_date=earliest,
         backend=backend, trialscreen_version=__version__,
+        input_sha256=record.digest or patient_digest(record.patient), generated_at=report_time(),
     )

@@ -3,6 +3,7 @@ the record questions with time windows. Results are memoised per context (one co
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from trialscreen.plugins.types import Evidence, ValueResult
 from trialscreen.rules.model import Window
 
 
+
 class ScreeningContext:
     def __init__(self, record: PatientRecord, as_of: date, plugins: PluginManager) -> None:
         self.record = record
@@ -20,6 +22,7 @@ class ScreeningContext:
         self.as_of = as_of
         self.plugins = plugins
         self._values: dict[tuple[str, str], ValueResult] = {}
+        self._nested: list[float] = []  # per open value() call: seconds spent in the values it asked for
 
     # -- windows ---------------------------------------------------------------------------------------------
     def window_start(self, window: Window | None) -> date | None:
@@ -103,7 +106,9 @@ class ScreeningContext:
 
     # -- plugin values ---------------------------------------------------------------------------------------
     def value(self, value_id: str, params: dict[str, Any] | None = None) -> ValueResult:
-        """A plugin value or predicate, memoised; a plugin that raises gives a result naming the error."""
+        """A plugin value or predicate, memoised. A plugin that raises, returns something other than a
+        `ValueResult`, or takes longer than the manager's `plugin_time_limit` (its own time, excluding values it
+        asks for) gives a result naming the plugin and the fault: only criteria using it become unknown."""
         params = dict(params or {})
         key = (value_id, repr(sorted(params.items())))
         if key in self._values:
@@ -113,20 +118,30 @@ class ScreeningContext:
             result = ValueResult(missing=(f"value {value_id!r} (no installed plugin provides it)",))
         else:
             merged = {**spec.parameters, **params}
+            self._nested.append(0.0)
+            started = time.perf_counter()
             try:
                 result = spec.compute(self, merged)
                 if not isinstance(result, ValueResult):
                     raise TypeError(f"returned {type(result).__name__}, not ValueResult")
             except Exception as exc:  # a plugin's fault must only make its own criteria unknown
-                provider = self.plugins.provider_of(
-                    "trialscreen_values" if value_id in self.plugins.values else "trialscreen_predicates", value_id
-                )
-                result = ValueResult(
-                    missing=(f"{value_id}: plugin {provider!r} failed ({type(exc).__name__}: {exc})",),
-                    note="plugin error",
-                )
+                result = ValueResult(missing=(f"{value_id}: plugin {self._provider(value_id)!r} failed "
+                                              f"({type(exc).__name__}: {exc})",), note="plugin error")
+            finally:
+                elapsed = time.perf_counter() - started
+                own = elapsed - self._nested.pop()
+                if self._nested:
+                    self._nested[-1] += elapsed
+            limit = self.plugins.plugin_time_limit
+            if own > limit:
+                result = ValueResult(missing=(f"{value_id}: plugin {self._provider(value_id)!r} took {own:.2f} s "
+                                              f"(limit {limit:g} s); its answer is not used",), note="plugin too slow")
         self._values[key] = result
         return result
+
+    def _provider(self, value_id: str) -> str | None:
+        hook = "trialscreen_values" if value_id in self.plugins.values else "trialscreen_predicates"
+        return self.plugins.provider_of(hook, value_id)
 
     @staticmethod
     def evidence_of(obs: NormalisedObservation) -> Evidence:

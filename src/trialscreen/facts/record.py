@@ -3,6 +3,8 @@ catalogue entries, codes checked. Every problem is collected and raised together
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -57,6 +59,8 @@ class PatientRecord:
     warnings: list[str] = field(default_factory=list)
     weight_kg: float | None = None
     height_cm: float | None = None
+    #: SHA-256 of the validated patient in canonical JSON (sorted keys, no whitespace): the report's input digest.
+    digest: str = ""
 
 
 #: Plausible body measures (a value outside is an input error: most often a unit mix-up).
@@ -83,10 +87,17 @@ def _drug_key(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
+def patient_digest(patient: Patient) -> str:
+    """SHA-256 of `patient` in canonical JSON: independent of key order and formatting in the input file."""
+    canonical = json.dumps(patient.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patient") -> PatientRecord:
-    record = PatientRecord(patient)
+    record = PatientRecord(patient, digest=patient_digest(patient))
     problems: list[str] = []
     tests = _index(plugins.observation_tests)
+    same_day: dict[tuple[str, date], list[tuple[str, object, str, str]]] = {}
 
     for name, (unit, low, high) in BODY_MEASURES.items():
         quantity = getattr(patient, name)
@@ -127,6 +138,18 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
                     f"{test.name}; plausible range {lo:g}–{hi:g} {test.unit} — check the value and its unit"
                 )
                 continue
+            # A reference limit divides the value (x ULN): a negative or absurd one would make any value pass.
+            bad_limit = False
+            for name, limit, given in (("ref_low", low, obs.ref_low), ("ref_high", high, obs.ref_high)):
+                if limit is not None and not 0 <= limit <= hi:
+                    problems.append(
+                        f"field '{where}.{name}': {given} {obs.ref_unit or obs.unit} ({limit:g} {test.unit}) is not a "
+                        f"plausible reference limit of {test.name} (plausible 0–{hi:g} {test.unit})"
+                    )
+                    bad_limit = True
+            if bad_limit:
+                continue
+            same_day.setdefault((test.id, obs.date), []).append((where, value, test.unit, test.name))
             if obs.date > patient.screening.date:
                 record.warnings.append(f"{where}: dated after the screening date; not used")
                 continue
@@ -140,6 +163,7 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
         if test is None or not isinstance(test, QualitativeTest):
             problems.append(f"field '{where}.test': unknown qualitative test {ser.test!r}")
             continue
+        same_day.setdefault((test.id, ser.date), []).append((where, ser.result, "", test.name))
         if ser.date > patient.screening.date:
             record.warnings.append(f"{where}: dated after the screening date; not used")
             continue
@@ -161,8 +185,6 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
     for i, event in enumerate(patient.history.events):
         if event.category not in categories:
             problems.append(f"field 'history.events[{i}].category': unknown history category {event.category!r}")
-        if patient.birth_date and event.date and event.date < patient.birth_date:
-            problems.append(f"field 'history.events[{i}].date': {event.date} is before the birth date")
     if patient.history.reviewed != "all":
         for cat in patient.history.reviewed:
             if cat not in categories:
@@ -199,6 +221,9 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
                 continue
         record.assessments.setdefault(assessment.instrument, []).append(ParsedAssessment(assessment, items, where))
 
+    problems.extend(_contradictions(same_day))
+    problems.extend(_before_birth(patient))
+
     if problems:
         raise PatientInputError("the patient record has problems", source=source, problems=problems)
     for series in record.observations.values():
@@ -208,3 +233,49 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
     for assessed in record.assessments.values():
         assessed.sort(key=lambda a: a.assessment.date)
     return record
+
+
+def _contradictions(same_day: dict[tuple[str, date], list[tuple[str, object, str, str]]]) -> list[str]:
+    """Two different results of one test on the same day: which one counts cannot be guessed, and the later one
+    in the file would silently win. (Assessments may be scored twice a day, e.g. by two physicians: not checked.)"""
+    out = []
+    for (_, day), given in same_day.items():
+        first_where, first, unit, name = given[0]
+        for where, value, _, _ in given[1:]:
+            if value != first:
+                shown = f" ({value!r} vs {first!r}{' ' + unit if unit else ''})"
+                out.append(f"field '{where}': a second, different {name} result on {day}{shown}, besides "
+                           f"{first_where}; keep the one that counts")
+    return out
+
+
+def _dated_fields(patient: Patient) -> list[tuple[str, date]]:
+    fields: list[tuple[str, date | None]] = []
+    if patient.consent is not None:
+        fields.append(("consent.date", patient.consent.date))
+    for i, dx in enumerate(patient.diagnoses):
+        fields += [(f"diagnoses[{i}].onset_date", dx.onset_date), (f"diagnoses[{i}].diagnosis_date", dx.diagnosis_date)]
+    for section in ("labs", "vitals", "serologies", "assessments"):
+        fields += [(f"{section}[{i}].date", item.date) for i, item in enumerate(getattr(patient, section))]
+    if patient.medications is not None:
+        for i, med in enumerate(patient.medications.items):
+            fields += [(f"medications.items[{i}].{k}", getattr(med, k)) for k in ("start_date", "end_date", "last_dose_date")]
+    for i, event in enumerate(patient.history.events):
+        fields += [(f"history.events[{i}].date", event.date), (f"history.events[{i}].end_date", event.end_date)]
+    for i, decision in enumerate(patient.investigator.decisions):
+        fields.append((f"investigator.decisions[{i}].date", decision.date))
+    return [(where, when) for where, when in fields if when is not None]
+
+
+def _before_birth(patient: Patient) -> list[str]:
+    """Anything dated before the patient was born (the birth date, or the earliest one `age_years` allows)."""
+    if patient.birth_date is not None:
+        born, what = patient.birth_date, f"the birth date {patient.birth_date}"
+    elif patient.age_years is not None:
+        from dateutil.relativedelta import relativedelta
+
+        born = patient.screening.date - relativedelta(years=patient.age_years + 1, days=-1)
+        what = f"the earliest birth date age_years {patient.age_years} allows ({born})"
+    else:
+        return []
+    return [f"field '{where}': {when} is before {what}" for where, when in _dated_fields(patient) if when < born]

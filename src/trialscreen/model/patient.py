@@ -16,10 +16,28 @@ import re
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, model_validator
+from pydantic import (AfterValidator, AllowInfNan, BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt,
+                      ValidationInfo, field_validator, model_validator)
 
-Number = Annotated[float, Strict()]  # ints are accepted; strings and booleans are not
+#: ints are accepted; strings, booleans, NaN and infinities are not
+Number = Annotated[float, Strict(), AllowInfNan(False)]
 Sex = Literal["female", "male"]
+
+#: Every date in a record lies in this range: a birth before 1900 or anything after 2199 is a typo, and date
+#: arithmetic (time windows, washout lapse dates) must never leave the calendar Python can represent.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def check_date_range(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"{value} is outside the dates a record can hold ({EARLIEST_DATE} to {LATEST_DATE})")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(check_date_range)]
+#: The oldest a patient can be (from age_years or from birth_date at the screening date).
+MAX_AGE_YEARS = 120
 
 
 class _Model(BaseModel):
@@ -44,7 +62,7 @@ class Quantity(_Model):
 
 
 class Screening(_Model):
-    date: dt.date = Field(description="The as-of date every time window is measured from (CLI --as-of overrides).")
+    date: Date = Field(description="The as-of date every time window is measured from (CLI --as-of overrides).")
     target_indication: str | None = Field(
         None, description="The indication code of the cohort the patient is screened for, when several fit."
     )
@@ -57,12 +75,12 @@ class Reproductive(_Model):
     agrees_to_contraception: StrictBool | None = None
     agrees_no_gamete_donation: StrictBool | None = None
     sterilised: StrictBool | None = None
-    postmenopausal_months: StrictInt | None = Field(None, ge=0)
+    postmenopausal_months: StrictInt | None = Field(None, ge=0, le=1200)
 
 
 class Consent(_Model):
     signed: StrictBool
-    date: dt.date | None = None
+    date: Date | None = None
     can_comply_with_follow_up: StrictBool | None = None
 
 
@@ -70,8 +88,8 @@ class Diagnosis(_Model):
     indication: str = Field(description="Indication code (SLE, AAV, SSC, IIM, SJOGREN, APS, ITP, RA, or a plugin's).")
     condition: str | None = Field(None, description="Finer diagnosis, e.g. GPA, MPA, DM, LN, SLE-ITP, EGPA.")
     icd10: str | None = None
-    onset_date: dt.date | None = None
-    diagnosis_date: dt.date | None = None
+    onset_date: Date | None = None
+    diagnosis_date: Date | None = None
     classification: list[str] = Field(default_factory=list, description="Criteria sets met, e.g. EULAR/ACR 2019.")
     requires_systemic_treatment: StrictBool | None = None
     note: str | None = None
@@ -83,7 +101,7 @@ class Observation(_Model):
     test: str = Field(description="Test id (e.g. alt), LOINC code or a documented alias.")
     value: Number
     unit: str
-    date: dt.date
+    date: Date
     ref_low: Number | None = None
     ref_high: Number | None = None
     ref_unit: str | None = Field(None, description="Unit of the reference range, if not the value's unit.")
@@ -104,7 +122,7 @@ class Serology(_Model):
 
     test: str
     result: QualitativeResult
-    date: dt.date
+    date: Date
     value: Number | None = None
     unit: str | None = None
     note: str | None = None
@@ -121,9 +139,9 @@ Outcome = Literal["response", "failure", "intolerance", "relapse", "ongoing", "u
 
 class Medication(_Model):
     drug: str = Field(description="Generic name or a brand name the drug catalogue knows.")
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    last_dose_date: dt.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
+    last_dose_date: Date | None = None
     ongoing: StrictBool = False
     dose: Dose | None = None
     route: Literal["oral", "iv", "sc", "im", "topical", "inhaled", "intra-articular", "other"] | None = None
@@ -134,6 +152,8 @@ class Medication(_Model):
     def _dates(self) -> Medication:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+        if self.start_date and self.last_dose_date and self.last_dose_date < self.start_date:
+            raise ValueError(f"last_dose_date {self.last_dose_date} is before start_date {self.start_date}")
         return self
 
 
@@ -154,12 +174,18 @@ class Event(_Model):
     category: str = Field(description="History category, e.g. cns_disorder, malignancy, organ_transplant.")
     code: str | None = Field(None, description="Finer code within the category, e.g. myocardial_infarction.")
     description: str | None = None
-    date: dt.date | None = Field(None, description="Onset or occurrence date.")
-    end_date: dt.date | None = None
+    date: Date | None = Field(None, description="Onset or occurrence date.")
+    end_date: Date | None = None
     ongoing: StrictBool | None = Field(None, description="True: still present at screening. Unset: one-time event.")
     severity: Literal["mild", "moderate", "severe"] | None = None
     controlled: StrictBool | None = None
     details: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Event:
+        if self.date and self.end_date and self.end_date < self.date:
+            raise ValueError(f"end_date {self.end_date} is before date {self.date}")
+        return self
 
 
 class History(_Model):
@@ -178,7 +204,7 @@ class Assessment(_Model):
     """A disease-activity or classification instrument, scored by the plugin that owns `instrument`."""
 
     instrument: str = Field(description="Instrument id, e.g. sle.sledai2k.")
-    date: dt.date
+    date: Date
     items: dict[str, Any] | None = None
     total: Number | None = Field(None, description="A total entered without items; marked as such in reports.")
 
@@ -193,7 +219,7 @@ class InvestigatorDecision(_Model):
     applies: StrictBool = Field(description="True if the investigator judges the criterion's condition to hold.")
     note: str | None = None
     by: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Investigator(_Model):
@@ -207,8 +233,8 @@ class Patient(_Model):
     id: str = Field(min_length=1)
     screening: Screening
     sex: Sex | None = None
-    birth_date: dt.date | None = None
-    age_years: StrictInt | None = Field(None, ge=0, le=120, description="Only when birth_date is not available.")
+    birth_date: Date | None = None
+    age_years: StrictInt | None = Field(None, ge=0, le=MAX_AGE_YEARS, description="Only when birth_date is not available.")
     weight: Quantity | None = None
     height: Quantity | None = None
     reproductive: Reproductive = Field(default_factory=Reproductive)
@@ -222,11 +248,23 @@ class Patient(_Model):
     assessments: list[Assessment] = Field(default_factory=list)
     investigator: Investigator = Field(default_factory=Investigator)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Patient:
-        as_of = self.screening.date
-        if self.birth_date is not None and self.birth_date > as_of:
-            raise ValueError(f"birth_date {self.birth_date} is after the screening date {as_of}")
-        if self.birth_date is not None and self.age_years is not None:
+    # Field validators (not a model validator), so that an error names the field and its line.
+    @field_validator("birth_date")
+    @classmethod
+    def _born_before_screening(cls, born: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        screening = info.data.get("screening")
+        if born is None or screening is None:
+            return born
+        as_of = screening.date
+        if born > as_of:
+            raise ValueError(f"{born} is after the screening date {as_of}")
+        if as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day)) > MAX_AGE_YEARS:
+            raise ValueError(f"{born} makes the patient older than {MAX_AGE_YEARS} at the screening date {as_of}")
+        return born
+
+    @field_validator("age_years")
+    @classmethod
+    def _one_age(cls, age: int | None, info: ValidationInfo) -> int | None:
+        if age is not None and info.data.get("birth_date") is not None:
             raise ValueError("give birth_date or age_years, not both")
-        return self
+        return age

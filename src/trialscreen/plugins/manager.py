@@ -75,6 +75,9 @@ class PluginManager:
         self._providers: dict[tuple[str, str], str] = {}
         self.compiled: dict[tuple[str, str], Any] = {}  # compiled rulesets, per manager (see trialscreen.api)
         self.load_errors: list[PluginLoadError] = []
+        #: Seconds one plugin value or predicate may take (its own time, not that of values it asks for); a slower
+        #: answer is discarded and its criteria are unknown, naming the plugin. TRIALSCREEN_PLUGIN_TIME_LIMIT sets it.
+        self.plugin_time_limit = _time_limit()
         if entry_points:
             self._load_entry_points()
         for name, plugin in plugins:
@@ -272,6 +275,23 @@ _HOOK_KEYS: dict[str, Callable[[Any], str]] = {
 }
 
 _default: PluginManager | None = None
+
+
+DEFAULT_PLUGIN_TIME_LIMIT = 5.0
+ENV_TIME_LIMIT = "TRIALSCREEN_PLUGIN_TIME_LIMIT"
+
+
+def _time_limit() -> float:
+    raw = os.environ.get(ENV_TIME_LIMIT)
+    if raw is None or not raw.strip():
+        return DEFAULT_PLUGIN_TIME_LIMIT
+    try:
+        limit = float(raw)
+    except ValueError:
+        raise PluginError(f"{ENV_TIME_LIMIT}={raw!r} is not a number of seconds") from None
+    if not limit > 0 or limit == float("inf"):
+        raise PluginError(f"{ENV_TIME_LIMIT}={raw!r} must be a positive, finite number of seconds")
+    return limit
 
 
 def default_manager() -> PluginManager:

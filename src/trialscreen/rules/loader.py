@@ -24,9 +24,20 @@ class LoadedRuleset:
     raw: Any
 
 
+#: Parsed rulesets by (path, SHA-256 of the text): a file is parsed and validated once per process per content.
+_PARSED: dict[tuple[str, str], LoadedRuleset] = {}
+
+
 def load_ruleset_file(path: str | Path) -> LoadedRuleset:
     try:
         text, name = read_text(path)
+    except DocumentError as exc:
+        raise RulesetError(str(exc), source=str(path)) from exc
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    cached = _PARSED.get((str(path), sha))
+    if cached is not None:
+        return cached
+    try:
         data = parse_document(text, name)
     except DocumentError as exc:
         raise RulesetError(str(exc), source=str(path)) from exc
@@ -44,8 +55,8 @@ def load_ruleset_file(path: str | Path) -> LoadedRuleset:
 
         raise RulesetError("the ruleset does not validate", source=str(path),
                            problems=describe_errors(exc, data, context=context)) from exc
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedRuleset(ruleset, Path(path), sha, data)
+    loaded = _PARSED[(str(path), sha)] = LoadedRuleset(ruleset, Path(path), sha, data)
+    return loaded
 
 
 def installed_rulesets(plugins: PluginManager) -> dict[str, Path]:

@@ -14,13 +14,38 @@ Every leaf is three-valued: missing data makes it unknown, never false.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat, StrictInt, Tag, model_validator
+from pydantic import (AfterValidator, AllowInfNan, BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat,
+                      StrictInt, Tag, model_validator)
 
-Scalar = StrictBool | StrictInt | StrictFloat | str
+from trialscreen.model.patient import check_date_range
+
+
+
+def _threshold(value: Any) -> Any:
+    """A numeric threshold must be finite (every comparison with NaN is false, silently), fit a float (no
+    400-digit ints), and be readable by durable-rules, which refuses exponents without a decimal point
+    (``1e+30``, ``1e-05``: how Python writes very large or small numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError("the number is too large for a threshold") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{value} is not a number a threshold can be")
+    mantissa, e, _ = repr(number).partition("e")
+    if e and "." not in mantissa:
+        raise ValueError(f"{number!r} cannot be passed to the rules engine; write the threshold without an "
+                         "exponent (in another unit if need be)")
+    return value
+
+
+Scalar = Annotated[StrictBool | StrictInt | StrictFloat | str, AfterValidator(_threshold)]
 
 
 class _Node(BaseModel):
@@ -33,10 +58,11 @@ class Window(_Node):
     The start day is inclusive, so an exposure exactly 6 months before screening is within the window (the
     conservative reading for exclusions)."""
 
-    days: StrictInt | None = Field(None, ge=0)
-    weeks: StrictInt | None = Field(None, ge=0)
-    months: StrictInt | None = Field(None, ge=0)
-    years: StrictInt | None = Field(None, ge=0)
+    # At most 150 years back: longer windows mean nothing, and date arithmetic must stay in the calendar.
+    days: StrictInt | None = Field(None, ge=0, le=150 * 366)
+    weeks: StrictInt | None = Field(None, ge=0, le=150 * 53)
+    months: StrictInt | None = Field(None, ge=0, le=150 * 12)
+    years: StrictInt | None = Field(None, ge=0, le=150)
 
     @model_validator(mode="after")
     def _one_unit(self) -> Window:
@@ -66,6 +92,22 @@ def _window_start(days: int, weeks: int, months: int, years: int, as_of: date) -
 Op = Literal[">=", ">", "<=", "<", "==", "!="]
 
 
+def _conventional_params(params: dict[str, Any]) -> dict[str, Any]:
+    """By convention ``names`` and ``classes`` are lists of text and ``within`` a window (checked against the
+    catalogue and the window model when compiled); refuse other shapes here, naming the parameter."""
+    for key in ("names", "classes"):
+        value = params.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ValueError(f"parameter {key!r} must be a list of names, got {value!r}"[:300])
+    within = params.get("within")
+    if within is not None and not isinstance(within, (dict, Window)):
+        raise ValueError(f"parameter 'within' must be a window such as {{months: 6}}, got {within!r}"[:300])
+    return params
+
+
+Params = Annotated[dict[str, Any], AfterValidator(_conventional_params)]
+
+
 class Compare(_Node):
     """Compare a fact with a threshold: ``{fact: lab.platelets, op: ">=", value: 50, unit: 10^9/L}``.
 
@@ -80,7 +122,7 @@ class Compare(_Node):
     value: Scalar
     unit: str | None = Field(None, description="Unit of `value`; converted to the fact's unit when compiled.")
     within: Window | None = Field(None, description="For observations: use the latest result in this window.")
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: Params = Field(default_factory=dict)
 
 
 class EventQuery(_Node):
@@ -102,7 +144,7 @@ class DrugQuery(_Node):
     classes: list[str] | None = None
     within: Window | None = Field(None, description="Last exposure on or after the window start.")
     outcomes: list[Literal["response", "failure", "intolerance", "relapse", "ongoing", "unknown"]] | None = None
-    min_prednisone_equivalent_mg_per_day: float | None = Field(
+    min_prednisone_equivalent_mg_per_day: Annotated[float, AllowInfNan(False)] | None = Field(
         None, description="Only glucocorticoid courses at or above this prednisone-equivalent daily dose."
     )
 
@@ -147,7 +189,7 @@ class DiagnosisLeaf(_Node):
 
 class PredicateCall(_Node):
     id: str
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: Params = Field(default_factory=dict)
 
 
 class PredicateLeaf(_Node):
@@ -312,7 +354,7 @@ class RulesetCase(_Node):
     patient_file: str | None = Field(None, description="Path relative to the ruleset file.")
     base: str | None = Field(None, description="Name of an earlier case whose patient this one modifies.")
     changes: dict[str, Any] | None = Field(None, description="Dotted-path overrides applied to the base patient.")
-    as_of: date | None = None
+    as_of: Annotated[date, AfterValidator(check_date_range)] | None = None
     expect: CaseExpectation
 
     @model_validator(mode="after")
@@ -321,6 +363,11 @@ class RulesetCase(_Node):
         if given != 1:
             raise ValueError("a case needs exactly one of patient, patient_file or base")
         return self
+
+
+#: A protocol enrols a handful of cohorts; a patient who fits several is screened for each, so their number
+#: multiplies the work of every evaluation.
+MAX_COHORTS = 100
 
 
 class Ruleset(_Node):
@@ -332,7 +379,7 @@ class Ruleset(_Node):
     observation_window: Window | None = Field(
         None, description="Default look-back for observation facts without their own `within` (e.g. {days: 28})."
     )
-    cohorts: list[Cohort] = Field(min_length=1)
+    cohorts: list[Cohort] = Field(min_length=1, max_length=MAX_COHORTS)
     criteria: list[Criterion] = Field(min_length=1)
     tests: list[RulesetCase] = Field(default_factory=list)
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -344,7 +391,11 @@ class Ruleset(_Node):
             if crit.id in seen:
                 raise ValueError(f"criterion id {crit.id!r} is used twice")
             seen.add(crit.id)
-        cohort_ids = {c.id for c in self.cohorts}
+        cohort_ids: set[str] = set()
+        for cohort in self.cohorts:
+            if cohort.id in cohort_ids:
+                raise ValueError(f"cohort id {cohort.id!r} is used twice")
+            cohort_ids.add(cohort.id)
         for crit in self.criteria:
             scope = crit.cohorts
             named = (scope.only or scope.except_ or []) if scope else []

@@ -1,0 +1,153 @@
+"""The properties of promises 1 (soundness) and 2 (agreement), as functions that return what is wrong.
+
+Shared by the CI tests (tests/safety/) and the full-size runs (tests/stress/). Each check recomputes what it
+needs from the ruleset and the patient, not from the code under test: the verdict from the per-criterion
+outcomes, applicability from the criterion scopes and the chosen cohort, the cohort from the diagnoses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from trialscreen.engine.compile import CompiledRuleset
+from trialscreen.engine.evaluate import evaluate_record
+from trialscreen.facts.record import PatientRecord
+from trialscreen.plugins.manager import PluginManager
+from trialscreen.report import Report
+
+BACKENDS = ("durable", "python")
+
+
+def favourable(kind: str, outcome: str) -> bool:
+    return outcome == ("met" if kind == "inclusion" else "not_met")
+
+
+def expected_verdict(report: Report) -> str:
+    """The verdict the per-criterion outcomes call for (docs/architecture.md, "Verdict")."""
+    applicable = [c for c in report.criteria if c.applies]
+    if any((c.kind == "inclusion" and c.outcome == "not_met") or (c.kind == "exclusion" and c.outcome == "met")
+           for c in applicable):
+        return "ineligible"
+    if any(c.outcome == "unknown" for c in applicable):
+        return "incomplete"
+    if any(c.outcome == "review" for c in applicable):
+        return "needs_review"
+    return "eligible"
+
+
+def _applies(scope: Any, cohort_id: str | None) -> bool:
+    if scope is None:
+        return True
+    if cohort_id is None:
+        return False
+    if scope.only is not None:
+        return cohort_id in scope.only
+    return cohort_id not in (scope.except_ or [])
+
+
+def soundness_problems(report: Report, compiled: CompiledRuleset, patient: dict[str, Any]) -> list[str]:
+    """Promise 1 on one report: never "eligible" unless every applicable criterion is decided in the patient's
+    favour; the verdict, applicability and cohort agree with what the ruleset and the record say."""
+    problems: list[str] = []
+    applicable = [c for c in report.criteria if c.applies]
+    if report.verdict == "eligible":
+        against = [f"{c.id} ({c.kind}) is {c.outcome}" for c in applicable if not favourable(c.kind, c.outcome)]
+        if against:
+            problems.append("eligible while " + "; ".join(against))
+        if report.missing_facts or report.review_items:
+            problems.append(f"eligible with missing facts {report.missing_facts} or review items {report.review_items}")
+        if report.cohort is None:
+            problems.append("eligible without a cohort")
+    want = expected_verdict(report)
+    if report.verdict != want:
+        problems.append(f"verdict {report.verdict}, but the criterion outcomes call for {want}")
+    if report.verdict == "incomplete" and not report.missing_facts:
+        problems.append("incomplete without a list of missing facts")
+
+    cohort_id = report.cohort.id if report.cohort else None
+    by_id = {c.id: c for c in report.criteria}
+    for criterion in compiled.ruleset.criteria:
+        got = by_id.get(criterion.id)
+        if got is None:
+            problems.append(f"criterion {criterion.id} missing from the report")
+            continue
+        should = _applies(criterion.cohorts, cohort_id)
+        if got.applies != should:
+            problems.append(f"{criterion.id}: applies={got.applies}, but its scope says {should} for cohort {cohort_id}")
+        if got.applies and got.outcome not in ("met", "not_met", "unknown", "review"):
+            problems.append(f"{criterion.id}: applicable with outcome {got.outcome!r}")
+        if not got.applies and got.outcome != "not_applicable":
+            problems.append(f"{criterion.id}: not applicable but outcome {got.outcome!r}")
+
+    if report.cohort is not None:
+        cohort = next(c for c in compiled.ruleset.cohorts if c.id == report.cohort.id)
+        target = (patient.get("screening") or {}).get("target_indication")
+        fits = any(dx.get("indication") == cohort.indication
+                   and (cohort.conditions is None or dx.get("condition") in cohort.conditions)
+                   for dx in patient.get("diagnoses") or [])
+        if not fits:
+            problems.append(f"cohort {cohort.id} chosen, but no recorded diagnosis fits it")
+        if target is not None and target != cohort.indication:
+            problems.append(f"cohort {cohort.id} ({cohort.indication}) chosen for target indication {target}")
+    return problems
+
+
+def report_difference(durable: Report, python: Report) -> str | None:
+    """Promise 2 on one case: the two evaluators' reports are identical apart from the `backend` field (and the
+    `generated_at` time stamp)."""
+    d = durable.model_dump(mode="json", exclude={"backend", "generated_at"})
+    p = python.model_dump(mode="json", exclude={"backend", "generated_at"})
+    if d == p:
+        return None
+    if d["verdict"] != p["verdict"]:
+        return f"verdict: durable {d['verdict']}, python {p['verdict']}"
+    outcomes = [f"{a['id']}: durable {a['outcome']}, python {b['outcome']}"
+                for a, b in zip(d["criteria"], p["criteria"]) if a["outcome"] != b["outcome"]]
+    if outcomes:
+        return "criterion outcomes differ: " + "; ".join(outcomes)
+    keys = sorted(k for k in d if d[k] != p.get(k))
+    return f"reports differ in {keys}"
+
+
+def monotonicity_problem(fuller: Report, reduced: Report) -> str | None:
+    """Promise 1, second half: the record with a fact removed is never "eligible" unless the fuller one was."""
+    if reduced.verdict == "eligible" and fuller.verdict != "eligible":
+        decisive = [c.id for c in fuller.criteria if c.applies and not favourable(c.kind, c.outcome)]
+        return f"removing a fact turned {fuller.verdict} (because of {', '.join(decisive)}) into eligible"
+    return None
+
+
+def decided_after_removal(fuller: Report, reduced: Report) -> list[tuple[str, str, str]]:
+    """Criteria that a removal *decided*: (criterion id, outcome with more facts, outcome with fewer), for every
+    criterion that applies in both reports and is met or not_met in the reduced one but was not so before."""
+    if (fuller.cohort and fuller.cohort.id) != (reduced.cohort and reduced.cohort.id):
+        return []
+    before = {c.id: c for c in fuller.criteria}
+    return [(c.id, before[c.id].outcome, c.outcome) for c in reduced.criteria
+            if c.applies and before[c.id].applies and c.outcome in ("met", "not_met") and c.outcome != before[c.id].outcome]
+
+
+#: (ruleset, criterion) -> why a removal may take it out of review: the record *states* something that sends the
+#: criterion to the investigator, and the plugin reads the absence of that statement as "nothing to review".
+REVIEW_LIFTED_BY_DESIGN: dict[tuple[str, str], str] = {}
+
+
+def unsafe_changes(fuller: Report, reduced: Report, ruleset_id: str) -> list[str]:
+    """Decisions a removal made (see `decided_after_removal`), except documented review triggers."""
+    return [f"{cid}: {before} -> {after} with a fact removed" for cid, before, after in decided_after_removal(fuller, reduced)
+            if not (before == "review" and (ruleset_id, cid) in REVIEW_LIFTED_BY_DESIGN)]
+
+
+@dataclass
+class Screened:
+    reports: dict[str, Report]  # backend -> report
+
+    @property
+    def report(self) -> Report:
+        return next(iter(self.reports.values()))
+
+
+def screen(compiled: CompiledRuleset, record: PatientRecord, plugins: PluginManager,
+           backends: tuple[str, ...] = BACKENDS) -> Screened:
+    return Screened({b: evaluate_record(compiled, record, plugins, backend=b) for b in backends})  # type: ignore[arg-type]
