@@ -10,8 +10,8 @@ seed ruleset, with faults injected into durable-rules' C API, checking that
 
     python benchmarks/durable_soak.py [--n 200000] [--fault-rate 0.001] [--checkpoints 10]
 
-Facts are pre-derived (`gather_facts`) for every example patient and 40 perturbed variants of each, against every
-seed ruleset; evaluations cycle through them. The last lines print the figures and PASS or FAIL.
+Facts are pre-derived (`gather_facts`) for 40 generated variants of every example patient (benchmarks/patients.py),
+against every seed ruleset; evaluations cycle through them. The last lines print the figures and PASS or FAIL.
 """
 
 from __future__ import annotations
@@ -27,22 +27,25 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine import rss_mb, variants  # noqa: E402  (benchmarks/engine.py)
+from patients import examples, variants  # noqa: E402  (benchmarks/patients.py)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def load_cases(plugins: Any) -> list[tuple[str, Any, list[dict[str, Any]]]]:
     """(ruleset id, compiled ruleset, fact dicts) for every seed ruleset."""
-    import yaml
-
     from trialscreen.api import compiled_ruleset
     from trialscreen.engine.evaluate import gather_facts
     from trialscreen.facts.context import ScreeningContext
     from trialscreen.facts.record import normalise
     from trialscreen.model.patient import Patient
 
-    patients = []
-    for path in sorted((ROOT / "examples/patients").glob("*.yaml")):
-        patients += variants(yaml.safe_load(path.read_text(encoding="utf-8")), 40, seed=len(patients))
+    patients = list(variants(40 * len(examples()), seed=10))
     records = [normalise(Patient.model_validate(p), plugins) for p in patients]
     cases = []
     for path in sorted((ROOT / "rulesets").glob("*.yaml")):
