@@ -155,6 +155,10 @@ class _Compiler:
                         value = canonical_value(value, leaf.unit, fact_unit, conversions=conversions)
                     except UnitError as exc:
                         self.fail(f"{label}: {exc}")
+            elif leaf.unit is not None and not _same_unit(leaf.unit, fact_unit or "dimensionless") \
+                    and leaf.unit.strip().lower() not in _UNITLESS:
+                # A unit on a count or score would otherwise be ignored: a typo or a wrong fact, never silent.
+                self.fail(f"{label} has no unit (a count, score or ratio); the unit {leaf.unit!r} makes no sense here")
         key = json.dumps({"fact": leaf.fact, "within": leaf.within.model_dump(exclude_none=True) if leaf.within else None,
                           "params": leaf.params}, sort_keys=True, default=str)
         self._register(key, leaf, label, kind)
@@ -287,6 +291,10 @@ def applies(criterion: m.Criterion, cohort_id: str | None) -> bool:
 
 def _within(window: m.Window | None) -> str:
     return f" within {window.describe()} before screening" if window else ""
+
+
+#: Units a ruleset may write on a threshold of a unitless fact (a score, a count, a ratio): they change nothing.
+_UNITLESS = {"dimensionless", "ratio", "points", "point", "score", "count", "1", ""}
 
 
 def _same_unit(a: str, b: str) -> bool:
