@@ -184,11 +184,9 @@ class Worker:
         return None
 
     def known_gap(self, case: Case) -> str | None:
-        """A bad input accepted because of a gap reported in code this run does not own; counted apart, and
-        each has a strict xfail in test_regressions.py that turns red once it is closed."""
-        fact = case.info.get("unknown_unit_on")
-        if fact and self._fact_unit(fact) in (None, "dimensionless"):
-            return "unit on a unitless fact ignored (engine/compile.py)"
+        """A bad input accepted because of a reported gap in code this run does not own; counted apart, each with
+        a strict xfail in test_regressions.py that turns red once it is closed. None open now (the last, a unit
+        on a unitless fact being ignored by engine/compile.py, is fixed)."""
         return None
 
     def _fact_unit(self, fact: str) -> str | None:
