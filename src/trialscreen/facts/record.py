@@ -140,10 +140,10 @@ def normalise(patient: Patient, plugins: PluginManager, *, source: str = "patien
                 continue
             # A reference limit divides the value (x ULN): a negative or absurd one would make any value pass.
             bad_limit = False
-            for name, limit, given in (("ref_low", low, obs.ref_low), ("ref_high", high, obs.ref_high)):
+            for limit_field, limit, given in (("ref_low", low, obs.ref_low), ("ref_high", high, obs.ref_high)):
                 if limit is not None and not 0 <= limit <= hi:
                     problems.append(
-                        f"field '{where}.{name}': {given} {obs.ref_unit or obs.unit} ({limit:g} {test.unit}) is not a "
+                        f"field '{where}.{limit_field}': {given} {obs.ref_unit or obs.unit} ({limit:g} {test.unit}) is not a "
                         f"plausible reference limit of {test.name} (plausible 0–{hi:g} {test.unit})"
                     )
                     bad_limit = True
