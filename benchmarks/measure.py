@@ -53,6 +53,25 @@ class Sizes:
     max_seconds: float = 0.0  # 0: no limit
 
 
+#: The clock of in-process rates and latencies: wall time by default; `use_cpu_clock()` switches to this process's
+#: CPU time, so that a rate is "per CPU-second on one core" even when other work shares the machine.
+clock = time.perf_counter
+CLOCK_NAME = "wall clock"
+
+
+def use_cpu_clock() -> None:
+    global clock, CLOCK_NAME
+    clock = time.process_time
+    CLOCK_NAME = "CPU time of the measuring process (time.process_time)"
+
+
+def children_cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def best_rate(fn: Callable[[Any], Any], inputs: Sequence[Any], n: int, sizes: Sizes, *,
               warm: bool = True) -> tuple[float, int]:
     """Calls per second of `fn` cycling over `inputs`: the best of `sizes.repeats` runs, and the calls it made.
@@ -64,7 +83,7 @@ def best_rate(fn: Callable[[Any], Any], inputs: Sequence[Any], n: int, sizes: Si
     for _ in range(sizes.repeats):
         deadline = time.perf_counter() + sizes.max_seconds if sizes.max_seconds else math.inf
         done = 0
-        start = time.perf_counter()
+        start = clock()
         while done < n:
             stop = min(n, done + 128)
             for i in range(done, stop):
@@ -72,7 +91,7 @@ def best_rate(fn: Callable[[Any], Any], inputs: Sequence[Any], n: int, sizes: Si
             done = stop
             if time.perf_counter() > deadline:
                 break
-        r = done / (time.perf_counter() - start)
+        r = done / (clock() - start)
         if r > best:
             best, calls = r, done
     return best, calls
@@ -275,9 +294,9 @@ def pipeline(inputs: Inputs, sizes: Sizes) -> list[Row]:
             if i >= 5 and time.perf_counter() > deadline:
                 break
             patient = inputs.patients[i % k]
-            start = time.perf_counter()
+            start = clock()
             trialscreen.evaluate(patient, FOCUS, backend=name, plugins=inputs.plugins)
-            samples.append(time.perf_counter() - start)
+            samples.append(clock() - start)
         samples.sort()
         p50 = samples[len(samples) // 2]
         p99 = samples[min(len(samples) - 1, math.ceil(len(samples) * 0.99) - 1)]
@@ -299,17 +318,21 @@ def cold_commands(sizes: Sizes) -> list[Row]:
     for args in (["evaluate", example, "--ruleset", FOCUS], ["match", example]):
         shown = "trialscreen " + " ".join(args)
         progress(f"cold command: {shown}")
-        times, codes = [], set()
+        times, cpu, codes = [], [], set()
         first = 0 if sizes.cli_runs > 1 else 1  # one untimed run first writes bytecode caches (not in a smoke run)
         for i in range(first, sizes.cli_runs + 1):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), children_cpu_seconds()
             done = subprocess.run(command + args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             if i:
                 times.append(time.perf_counter() - start)
+                cpu.append(children_cpu_seconds() - cpu_start)
             codes.add(done.returncode)
         median = statistics.median(times)
         rows.append(Row("3 pipeline", f"cold `{shown}`, wall time (median)", f"{median:.2f} s",
                         f"≤ {GOAL_COLD_S} s", median <= GOAL_COLD_S, n=f"{len(times)}"))
+        rows.append(Row("3 pipeline", f"cold `{shown}`, CPU time user+sys (median; what the wall time is on an "
+                        "idle core)", f"{statistics.median(cpu):.2f} s", f"≤ {GOAL_COLD_S} s",
+                        statistics.median(cpu) <= GOAL_COLD_S, n=f"{len(cpu)}"))
         if codes != {0}:
             rows.append(Row("3 pipeline", f"`{shown}` exit code", ", ".join(map(str, sorted(codes))), "0", False,
                             check=True))
@@ -333,13 +356,15 @@ def screen(sizes: Sizes) -> list[Row]:
         for jobs in (1, 2):
             out = Path(tmp) / f"rows-{jobs}.jsonl"
             progress(f"screen: --jobs {jobs}")
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), children_cpu_seconds()
             done = subprocess.run(trialscreen_command() + ["screen", str(source), "--ruleset", FOCUS, "--jobs",
                                                            str(jobs), "--out", str(out)],
                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             wall = time.perf_counter() - start
+            cpu_used = children_cpu_seconds() - cpu_start
             rates[jobs] = sizes.screen_n / wall
-            rows.append(Row("4 screen", f"`trialscreen screen --jobs {jobs}`: patients/s (wall {wall:.1f} s)",
+            rows.append(Row("4 screen", f"`trialscreen screen --jobs {jobs}`: patients/s (wall {wall:.1f} s; "
+                            f"CPU {cpu_used:.1f} s = {sizes.screen_n / cpu_used:,.0f} patients per CPU-second)",
                             rate(rates[jobs]), n=f"{sizes.screen_n:,}"))
             outputs[jobs] = out.read_bytes() if out.exists() else b""
             rows.extend(_screen_checks(jobs, done, outputs[jobs], sizes.screen_n, bad, source))

@@ -64,6 +64,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     size.add_argument("--rss-sizes", help="evaluation counts at which RSS is read (10000,100000,1000000)")
     size.add_argument("--repeats", type=int, help="runs per rate, the best is kept (3)")
     size.add_argument("--max-seconds", type=float, help="stop a rate measurement after this long (full: no limit)")
+    p.add_argument("--cpu-clock", action="store_true",
+                   help="time in-process rates and latencies by this process's CPU time (per CPU-second on one core; "
+                   "use on a shared machine), not by the wall clock")
     p.add_argument("--child", choices=("rss", "compile"), help=argparse.SUPPRESS)  # fresh-process measurements
     p.add_argument("--backend", default="durable", help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -81,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"run_all.py: unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
-    info = machine()
+    if args.cpu_clock:
+        measure.use_cpu_clock()
+    info = machine() + [("in-process rates and latencies timed by", measure.CLOCK_NAME)]
     started = time.perf_counter()
     rows = []
     if {"engines", "floor", "pipeline"} & set(wanted):
