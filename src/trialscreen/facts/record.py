@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -67,7 +68,23 @@ class PatientRecord:
 BODY_MEASURES = {"weight": ("kg", 0.5, 400.0), "height": ("cm", 30.0, 250.0)}
 
 
+# Indexes built from a plugin manager's (immutable, cached) catalogues, once per catalogue object rather than once
+# per patient: building the drug index cost a quarter of the time of screening one patient.
+_INDEXES: dict[tuple[str, int], tuple[object, dict]] = {}
+
+
+def _memo(kind: str, source: dict, build: Callable[[dict], dict]) -> dict:
+    entry = _INDEXES.get((kind, id(source)))
+    if entry is None or entry[0] is not source:
+        entry = _INDEXES[(kind, id(source))] = (source, build(source))
+    return entry[1]
+
+
 def _index(tests: dict[str, ObservationTest | QualitativeTest]) -> dict[str, ObservationTest | QualitativeTest]:
+    return _memo("tests", tests, _build_test_index)
+
+
+def _build_test_index(tests: dict[str, ObservationTest | QualitativeTest]) -> dict[str, ObservationTest | QualitativeTest]:
     index: dict[str, ObservationTest | QualitativeTest] = {}
     for test in tests.values():
         for key in (test.id, *test.loinc, *test.aliases):
@@ -76,6 +93,11 @@ def _index(tests: dict[str, ObservationTest | QualitativeTest]) -> dict[str, Obs
 
 
 def drug_index(drugs: dict[str, DrugEntry]) -> dict[str, DrugEntry]:
+    """Catalogue entries by normalised name and synonym (built once per catalogue object)."""
+    return _memo("drugs", drugs, _build_drug_index)
+
+
+def _build_drug_index(drugs: dict[str, DrugEntry]) -> dict[str, DrugEntry]:
     index: dict[str, DrugEntry] = {}
     for drug in drugs.values():
         for key in (drug.name, *drug.synonyms):
