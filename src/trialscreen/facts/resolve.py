@@ -139,7 +139,7 @@ def _event(leaf: EventLeaf, ctx: ScreeningContext) -> Fact:
     for i, event in enumerate(ctx.patient.history.events):
         if event.category != q.category:
             continue
-        if q.codes and event.code not in q.codes:
+        if q.codes and event.code is not None and event.code not in q.codes:
             continue
         began, ended = _event_span(event, ctx)
         if began is not None and began > ctx.as_of:
@@ -147,6 +147,9 @@ def _event(leaf: EventLeaf, ctx: ScreeningContext) -> Fact:
         # Time first: an event outside the window is irrelevant, whatever else is unknown about it.
         in_window = True if start is None else (None if ended is None else ended >= start)
         if in_window is False:
+            continue
+        if q.codes and event.code is None:  # an uncoded event of the category may be one of the codes
+            undated.append(f"code of {label} (history.events[{i}]: one of {', '.join(q.codes)}?)")
             continue
         if q.severity and event.severity not in q.severity:
             if event.severity is None:
