@@ -244,12 +244,15 @@ def _diagnosis(leaf: DiagnosisLeaf, ctx: ScreeningContext) -> Fact:
             continue
         if q.exclude_indications and dx.indication in q.exclude_indications:
             continue
-        if q.conditions and dx.condition not in q.conditions:
+        if q.conditions and dx.condition is not None and dx.condition not in q.conditions:
             continue
         ev = Evidence(label=f"diagnosis {dx.indication}{' / ' + dx.condition if dx.condition else ''}", value=True, date=dx.diagnosis_date or dx.onset_date, source=f"diagnoses[{i}]")
         if q.requires_systemic_treatment is not None and dx.requires_systemic_treatment is not q.requires_systemic_treatment:
             if dx.requires_systemic_treatment is None:
                 missing.append(f"whether {dx.condition or dx.indication} requires systemic treatment (diagnoses[{i}])")
+            continue
+        if q.conditions and dx.condition is None:  # a diagnosis without its condition may be one of them
+            missing.append(f"condition of the {dx.indication} diagnosis (diagnoses[{i}].condition: one of {', '.join(q.conditions)}?)")
             continue
         return Fact(value=True, evidence=(ev,))
     if missing:
