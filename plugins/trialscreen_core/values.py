@@ -151,9 +151,11 @@ def glucocorticoid_pulse(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     for exp in matched:
         med = exp.medication
         last = ctx.last_exposure(exp)
-        if start is not None and (last is None or last < start):
-            if last is None and not (med.start_date and med.start_date >= start):
+        if start is not None and last is None:
+            if not (med.start_date and med.start_date >= start):  # started in the window: in it, whatever the end
                 missing.append(f"end or last-dose date of {med.drug} ({exp.source})")
+                continue
+        elif start is not None and last < start:
             continue
         if med.dose is None or med.dose.unit not in ("mg", "g") or med.dose.per != "day":
             missing.append(f"daily dose in mg of {med.drug} ({exp.source}.dose)")
