@@ -110,33 +110,59 @@ def report_difference(durable: Report, python: Report) -> str | None:
     return f"reports differ in {keys}"
 
 
-def monotonicity_problem(fuller: Report, reduced: Report) -> str | None:
-    """Promise 1, second half: the record with a fact removed is never "eligible" unless the fuller one was."""
-    if reduced.verdict == "eligible" and fuller.verdict != "eligible":
-        decisive = [c.id for c in fuller.criteria if c.applies and not favourable(c.kind, c.outcome)]
-        return f"removing a fact turned {fuller.verdict} (because of {', '.join(decisive)}) into eligible"
-    return None
-
-
-def decided_after_removal(fuller: Report, reduced: Report) -> list[tuple[str, str, str]]:
-    """Criteria that a removal *decided*: (criterion id, outcome with more facts, outcome with fewer), for every
-    criterion that applies in both reports and is met or not_met in the reduced one but was not so before."""
+def decided_after_removal(fuller: Report, reduced: Report) -> list[tuple[str, str, str, str]]:
+    """Criteria that a removal *decided*: (criterion id, kind, outcome with more facts, outcome with fewer), for
+    every criterion that applies in both reports and is met or not_met in the reduced one but was not so before."""
     if (fuller.cohort and fuller.cohort.id) != (reduced.cohort and reduced.cohort.id):
         return []
     before = {c.id: c for c in fuller.criteria}
-    return [(c.id, before[c.id].outcome, c.outcome) for c in reduced.criteria
+    return [(c.id, c.kind, before[c.id].outcome, c.outcome) for c in reduced.criteria
             if c.applies and before[c.id].applies and c.outcome in ("met", "not_met") and c.outcome != before[c.id].outcome]
 
 
-#: (ruleset, criterion) -> why a removal may take it out of review: the record *states* something that sends the
-#: criterion to the investigator, and the plugin reads the absence of that statement as "nothing to review".
-REVIEW_LIFTED_BY_DESIGN: dict[tuple[str, str], str] = {}
+#: (criterion id, start of the removal's description) -> why that removal may decide that criterion in the
+#: patient's favour. Each is a documented limitation (docs/reliability.md, "Soundness"), not an oversight.
+BY_DESIGN: dict[tuple[str, str], str] = {
+    ("inc-iim-classification", "remove condition of diagnosis IIM"):
+        "two sources: the IIM subgroup recorded in the diagnosis takes precedence over the one the 2017 EULAR/ACR "
+        "tree derives from the classification items; without it, the items decide",
+    ("exc-iim-ibm", "remove condition of diagnosis IIM"):
+        "two sources: inclusion body myositis as recorded, else as the 2017 EULAR/ACR tree derives it",
+    ("exc-qtc", "remove every vitals result of rr_interval"):
+        "two sources: QTc from QT and the RR interval, else from QT and the heart rate",
+    ("inc-sle-refractory", "remove assessment sle.lldas"):
+        "open visit history: 'not in LLDAS at the monthly visits' is read from the visits recorded; the record "
+        "cannot say that its assessments are complete",
+    ("inc-aav-refractory", "remove assessment aav.bvas_v3"):
+        "open visit history: 'no assessment shows BVAS 0 on <= 7.5 mg/day' is read from the assessments recorded; "
+        "the record cannot say that its assessments are complete",
+}
 
 
-def unsafe_changes(fuller: Report, reduced: Report, ruleset_id: str) -> list[str]:
-    """Decisions a removal made (see `decided_after_removal`), except documented review triggers."""
-    return [f"{cid}: {before} -> {after} with a fact removed" for cid, before, after in decided_after_removal(fuller, reduced)
-            if not (before == "review" and (ruleset_id, cid) in REVIEW_LIFTED_BY_DESIGN)]
+def by_design(criterion: str, removal: str) -> str | None:
+    return next((why for (cid, prefix), why in BY_DESIGN.items() if cid == criterion and removal.startswith(prefix)), None)
+
+
+def unsafe_changes(fuller: Report, reduced: Report, removal: str) -> list[str]:
+    """Criteria a removal decided in the patient's favour (inclusion -> met, exclusion -> not_met), except the
+    documented `BY_DESIGN` cases: with less known, a criterion may become undecided, never decided for the
+    patient. (Decisions *against* the patient after a removal are counted by the stress scripts, not failed:
+    they can make a patient wrongly ineligible, never wrongly eligible.)"""
+    return [f"{cid} ({kind}): {before} -> {after} with a fact removed"
+            for cid, kind, before, after in decided_after_removal(fuller, reduced)
+            if favourable(kind, after) and not by_design(cid, removal)]
+
+
+def monotonicity_problem(fuller: Report, reduced: Report, removal: str = "") -> str | None:
+    """Promise 1, second half: the record with a fact removed is never "eligible" unless the fuller one was
+    (or every criterion that changed did so by a documented `BY_DESIGN` case)."""
+    if reduced.verdict != "eligible" or fuller.verdict == "eligible":
+        return None
+    changed = [c for c in fuller.criteria if c.applies and not favourable(c.kind, c.outcome)]
+    same_cohort = (fuller.cohort and fuller.cohort.id) == (reduced.cohort and reduced.cohort.id)
+    if same_cohort and changed and all(by_design(c.id, removal) for c in changed):
+        return None
+    return f"removing a fact turned {fuller.verdict} (because of {', '.join(c.id for c in changed)}) into eligible"
 
 
 @dataclass

@@ -42,3 +42,62 @@ def test_regression_eligible_when_the_spleen_was_not_assessed() -> None:
     normal["assessments"][0]["items"]["spleen_enlarged"] = False
     report = trialscreen.evaluate(normal, "nct06316791", backend="python")
     assert report.verdict == "eligible" and _outcomes(report)["inc-sle-itp"] == "met"
+
+
+def _case(ruleset_id: str, name: str) -> dict:
+    from trialscreen.plugins.manager import default_manager
+    from trialscreen.rules.loader import find_ruleset
+    from trialscreen.rules.testing import case_patients
+
+    return copy.deepcopy(case_patients(find_ruleset(ruleset_id, default_manager()))[name])
+
+
+def test_regression_eligible_with_an_uncoded_history_event() -> None:
+    """Found by tests/stress/every_removal.py: a history event without a code was never one of the codes an
+    exclusion names (myocardial infarction, congenital heart disease, congenital long QT, alveolar haemorrhage...),
+    so in a reviewed category it answered "no such event" — removing the code of a repaired ventricular septal
+    defect made the child eligible. An uncoded event of the category now leaves such an exclusion unknown."""
+    patient = _example("zju-children-sle-cart-child-eligible.yaml")
+    assert patient["history"]["reviewed"] == "all"
+    infancy = str(patient["birth_date"])[:4] + "-12-01"
+    patient["history"]["events"].append(
+        {"category": "cardiovascular_event", "description": "heart defect repaired in infancy", "date": infancy})
+    for backend in ("durable", "python"):
+        report = trialscreen.evaluate(patient, "zju-children-sle-cart", backend=backend)
+        assert report.verdict == "incomplete"
+        assert _outcomes(report)["exc-congenital-heart-disease"] == "unknown"
+        assert any("code of Cardiovascular event (history.events[" in m.fact for m in report.missing_facts)
+    coded = copy.deepcopy(patient)
+    coded["history"]["events"][-1]["code"] = "pneumonia_related_sinus_tachycardia"  # a code it does not name
+    assert _outcomes(trialscreen.evaluate(coded, "zju-children-sle-cart", backend="python"))[
+        "exc-congenital-heart-disease"] == "not_met"
+
+
+def test_regression_aav_without_its_condition_was_cleared_of_egpa() -> None:
+    """Found by tests/stress/every_removal.py: nct07212322 excludes EGPA (recorded as AAV, condition EGPA); an AAV
+    diagnosis without a condition did not match, so exc-other-autoimmune was not_met. It is now unknown."""
+    patient = _case("nct07212322", "egpa-recorded-under-aav")
+    assert [dx["indication"] for dx in patient["diagnoses"]] == ["SLE", "AAV"]
+    assert patient["diagnoses"][1]["condition"] == "EGPA"
+    assert _outcomes(trialscreen.evaluate(patient, "nct07212322", backend="python"))["exc-other-autoimmune"] == "met"
+    del patient["diagnoses"][1]["condition"]
+    for backend in ("durable", "python"):
+        report = trialscreen.evaluate(patient, "nct07212322", backend=backend)
+        assert _outcomes(report)["exc-other-autoimmune"] == "unknown"
+        assert report.verdict != "eligible"
+
+
+def test_regression_glucocorticoid_course_without_end_date_was_ignored() -> None:
+    """Found by tests/stress/every_removal.py: core.glucocorticoid_pulse skipped a course started inside the
+    window when it had no end or last-dose date, so removing the end date of a methylprednisolone pulse of
+    unknown dose turned "incomplete" into "eligible". A course started in the window now counts."""
+    patient = _case("nct07212322", "glucocorticoid-in-window-without-dose")
+    course = next(m for m in patient["medications"]["items"] if m["drug"] == "methylprednisolone" and m.get("end_date"))
+    del course["end_date"]
+    report = trialscreen.evaluate(patient, "nct07212322", backend="python")
+    assert report.verdict == "incomplete"
+    assert _outcomes(report)["exc-glucocorticoid-pulse"] == "unknown"
+    course["dose"] = {"value": 500, "unit": "mg", "per": "day"}
+    for backend in ("durable", "python"):
+        report = trialscreen.evaluate(patient, "nct07212322", backend=backend)
+        assert report.verdict == "ineligible" and _outcomes(report)["exc-glucocorticoid-pulse"] == "met"

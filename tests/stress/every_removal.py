@@ -7,7 +7,8 @@ removal of it (tests/safety/strategies.py, `reductions`: each test's results, re
 medications, medication dates/outcomes/doses, history events and their dates/codes/severity/control, reviewed
 categories, diagnoses and their details, assessments, assessment items, demographics, reproductive and consent
 fields, whole sections) is screened too. Fails (exit 1) if a removal turns a record that is not eligible into an
-eligible one; also counts criteria that a removal *decided* (undecided -> decided, or flipped).
+eligible one, or decides a criterion in the patient's favour (tests/safety/checks.py, apart from the documented
+`BY_DESIGN` cases); also counts criteria a removal decided against the patient (safe, but less precise).
 """
 
 from __future__ import annotations
@@ -54,12 +55,15 @@ def run_bases(indices: list[int], backend: str) -> dict[str, Any]:
             stats["removals"] += 1
             stats["fuller"][fuller.verdict] += 1
             stats["by_removal"][kind] += 1
-            problem = checks.monotonicity_problem(fuller, report)
-            if problem:
+            problems = [p for p in [checks.monotonicity_problem(fuller, report, description),
+                                    *checks.unsafe_changes(fuller, report, description)] if p]
+            for problem in problems:
                 stats["failures"].append({"base": base.origin, "ruleset": base.ruleset, "removal": description,
                                           "problem": problem, "patient": base.patient})
-            for cid, before, after in checks.decided_after_removal(fuller, report):
-                key = f"{base.ruleset} {cid}: {before} -> {after} <- {kind}"
+            for cid, ckind, before, after in checks.decided_after_removal(fuller, report):
+                how = ("by design" if checks.by_design(cid, description) else "FAILURE") \
+                    if checks.favourable(ckind, after) else "against the patient"
+                key = f"{base.ruleset} {cid} ({ckind}): {before} -> {after} <- {kind} [{how}]"
                 stats["decided"][key] += 1
                 stats["decided_examples"].setdefault(key, f"{base.origin}: {description}")
     return stats
@@ -102,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
           f"screened with the {args.backend} backend in {elapsed:.0f} s ({args.workers} worker(s), shared machine)")
     print(f"removals per kind: {dict(total['by_removal'].most_common())}")
     print(f"verdict of the fuller record: {dict(total['fuller'])}; rejected as input errors: {total['rejected']}")
-    print(f"monotonicity failures (not eligible -> eligible): {len(total['failures'])}")
+    print(f"failures (not eligible -> eligible, or a criterion decided for the patient): {len(total['failures'])}")
     print(f"criteria decided by a removal: {sum(total['decided'].values())} in {len(total['decided'])} kinds")
     for key, n in total["decided"].most_common(60):
         print(f"  {n:6}  {key}\n          e.g. {total['decided_examples'][key][:160]}")

@@ -76,18 +76,21 @@ def run_chains(seed: int, ruleset_id: str, first: int, count: int, reductions: i
                 stats["pairs"] += 1
                 if previous.verdict != "eligible":
                     stats["informative_pairs"][previous.verdict] += 1
-                mono = checks.monotonicity_problem(previous, report)
+                removal = chain.steps[offset + step].removeprefix("reduce: ")
+                mono = checks.monotonicity_problem(previous, report, removal)
                 if mono:
                     stats["monotonicity"] += 1
-                    problems.append(f"{mono} ({chain.steps[offset + step]})")
-                unsafe = checks.unsafe_changes(previous, report, ruleset_id)
+                    problems.append(f"{mono} ({removal})")
+                unsafe = checks.unsafe_changes(previous, report, removal)
                 if unsafe:
                     stats["unsafe"] += 1
-                    problems.append(f"{unsafe} ({chain.steps[offset + step]})")
-                for cid, before, after in checks.decided_after_removal(previous, report):
-                    key = f"{ruleset_id} {cid}: {before} -> {after}"
+                    problems.append(f"{unsafe} ({removal})")
+                for cid, kind, before, after in checks.decided_after_removal(previous, report):
+                    how = ("by design" if checks.by_design(cid, removal) else "FAILURE") if checks.favourable(kind, after) \
+                        else "against the patient"
+                    key = f"{ruleset_id} {cid} ({kind}): {before} -> {after} [{how}]"
                     stats["decided_after_removal"][key] += 1
-                    stats["decided_examples"].setdefault(key, (index, chain.steps[offset + step]))
+                    stats["decided_examples"].setdefault(key, (index, removal))
             if problems:
                 stats["failures"].append({"ruleset": ruleset_id, "seed": seed, "chain": index, "step": step,
                                           "problems": problems, "steps": chain.steps, "patient": patient,
