@@ -68,7 +68,14 @@ def main() -> int:
 
     plugins = default_manager()
     compiled = [compiled_ruleset(r, plugins) for r in RULESETS]
-    records = [normalise(Patient.model_validate(p), plugins) for p in variants(args.patients, args.seed)]
+    from trialscreen.errors import TrialscreenError
+
+    records = []
+    for p in variants(args.patients, args.seed):
+        try:
+            records.append(normalise(Patient.model_validate(p), plugins))
+        except TrialscreenError:
+            continue  # a scaled lab outside its plausible range: an input error, not a patient to soak with
     work = []  # (evaluate-one callable) per (ruleset, patient)
     backends = {}
     for c in compiled:
