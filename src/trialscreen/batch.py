@@ -203,7 +203,10 @@ def screen_item(item: Item) -> list[dict[str, Any]]:
         return [_error_row(item.source, item.error)]
     try:
         data = parse_document(item.payload or "", item.name)
-        record = normalise_patient(data, _STATE["plugins"], name=item.source)  # type: ignore[arg-type]
+        if not isinstance(data, dict):  # a list, a string or null would be taken for a path by load_patient
+            return [_error_row(item.source, "a patient record must be a mapping (id, screening, ...), "
+                                            f"not {type(data).__name__ if data is not None else 'null'}")]
+        record = normalise_patient(data, _STATE["plugins"], name=item.source)
     except (TrialscreenError, DocumentError) as exc:
         message = " ".join(str(exc).split()).removeprefix(f"{item.source}: ")
         return [_error_row(item.source, message)]
