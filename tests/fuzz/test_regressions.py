@@ -128,6 +128,15 @@ def test_integer_of_5000_digits_is_an_input_error_not_a_crash(text, name):
     assert "more than 4,300 digits" in message and "line 1" in message
 
 
+@pytest.mark.parametrize("text", ["x: !!int 0x" + "f" * 4000 + "\n", "x: 0b" + "1" * 15000 + "\n",
+                                  "x: !!int 0o" + "7" * 5000 + "\n"])
+def test_hex_octal_binary_integer_beyond_4300_digits_is_an_input_error_not_a_crash(text):
+    # before (fuzz seed 3, case 469): a 4,000-digit hex integer was read, and the patient digest's json.dumps
+    # raised "Exceeds the limit (4300 digits) for integer string conversion" as a traceback
+    message = document_error(text)
+    assert "more than 4,300 digits" in message and "line 1" in message
+
+
 @pytest.mark.parametrize("text", ["date: 2026-02-30\n", "date: !!timestamp 2026-02-30\n", "x: !!int 0xzz\n"])
 def test_impossible_yaml_scalar_is_an_input_error_with_its_line(text):
     # before: "day is out of range for month" escaped from PyYAML's timestamp constructor as a traceback

@@ -29,6 +29,9 @@ MAX_VALUES = 100_000
 MAX_MAPPING_KEYS = 10_000
 #: Digits in one integer (Python refuses to read more than 4,300; no field needs more than a few).
 MAX_INT_DIGITS = 4_300
+#: The largest integer of at most MAX_INT_DIGITS decimal digits: a YAML hex, octal or binary integer
+#: (``!!int 0xfff…``) is read without Python's digit limit, and would then fail when written back out.
+_MAX_INT = 10**MAX_INT_DIGITS - 1
 
 
 class LineDict(dict):
@@ -95,7 +98,10 @@ else:  # pragma: no cover - PyYAML built without libyaml
 class _LineLoader(_Base):
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
-            return super().construct_object(node, deep=deep)
+            value = super().construct_object(node, deep=deep)
+            if type(value) is int and abs(value) > _MAX_INT:
+                raise ValueError(f"more than {MAX_INT_DIGITS:,} digits")
+            return value
         except (ValueError, OverflowError) as exc:
             # a scalar that looks like a YAML type but is not a value of it: 2026-02-30, an int of 10,000 digits
             kind = node.tag.rpartition(":")[2]
