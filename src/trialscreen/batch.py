@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from trialscreen.errors import TrialscreenError
 
@@ -42,28 +42,55 @@ class Item:
 
 
 def iter_items(source: str) -> Iterator[Item]:
-    """The records of `source` one by one, without reading everything into memory."""
+    """The records of `source` one by one, without reading everything into memory.
+
+    Each record gets the bounds of a single patient file (io/files.py): at most MAX_INPUT_BYTES, strict UTF-8. A
+    record beyond them becomes an error row naming its line or file; the run goes on with the next one."""
     if source == "-":
-        yield from _jsonl(sys.stdin, "<stdin>")
+        yield from _jsonl(sys.stdin.buffer, "<stdin>")
         return
     path = Path(source)
     if path.is_dir():
         for child in sorted(p for p in path.iterdir() if p.suffix in (".json", ".yaml", ".yml")):
-            try:
-                yield Item(str(child), child.read_text(encoding="utf-8"), child.name)
-            except (OSError, UnicodeDecodeError) as exc:
-                yield Item(str(child), None, child.name, f"cannot read: {exc}")
+            yield _file_item(child)
         return
     if not path.is_file():
         raise TrialscreenError(f"{source}: no such file or directory")
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
+    with path.open("rb") as handle:
         yield from _jsonl(handle, str(path))
 
 
-def _jsonl(handle: TextIO, label: str) -> Iterator[Item]:
-    for number, line in enumerate(handle, start=1):
+def _file_item(path: Path) -> Item:
+    from trialscreen.io.files import DocumentError, read_text
+
+    try:
+        text, _ = read_text(path)
+    except (DocumentError, OSError) as exc:
+        return Item(str(path), None, path.name, f"cannot read: {exc}")
+    return Item(str(path), text, path.name)
+
+
+def _jsonl(handle: BinaryIO, label: str) -> Iterator[Item]:
+    from trialscreen.io.files import MAX_INPUT_BYTES
+
+    limit = MAX_INPUT_BYTES // (1024 * 1024)
+    for number in itertools.count(1):
+        raw = handle.readline(MAX_INPUT_BYTES + 1)
+        if not raw:
+            return
+        source = f"{label}:{number}"
+        if len(raw) > MAX_INPUT_BYTES and not raw.endswith(b"\n"):
+            while (rest := handle.readline(1024 * 1024)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the line without holding it
+            yield Item(source, None, "record.json", f"line is longer than {limit} MiB (the limit for one record)")
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield Item(source, None, "record.json", f"not UTF-8 text (byte {exc.start} of the line)")
+            continue
         if line.strip():
-            yield Item(f"{label}:{number}", line, "record.json")
+            yield Item(source, line, "record.json")
 
 
 @dataclass

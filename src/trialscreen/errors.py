@@ -30,6 +30,10 @@ class RulesetError(InputError):
     """A ruleset file does not validate."""
 
 
+class ArgumentError(TrialscreenError):
+    """A value passed to the API or the CLI (not read from a file) cannot be used, e.g. an as-of date."""
+
+
 class PluginError(TrialscreenError):
     """Plugins conflict (duplicate ids) or a plugin broke its contract."""
 

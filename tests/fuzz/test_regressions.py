@@ -3,6 +3,7 @@ acceptance or a message without a location) before its fix."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -13,9 +14,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from trialscreen.api import compiled_ruleset, normalise_patient
+from trialscreen.api import compiled_ruleset, evaluate, normalise_patient
 from trialscreen.cli import main
-from trialscreen.errors import PatientInputError, RulesetError
+from trialscreen.errors import ArgumentError, PatientInputError, RulesetError
 from trialscreen.io.files import MAX_DEPTH, MAX_VALUES, DocumentError, parse_document
 from trialscreen.plugins.manager import default_manager
 
@@ -267,6 +268,27 @@ def test_as_of_outside_the_calendar_range_is_a_usage_error():
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.parametrize("as_of, expected", [
+    (dt.date(1, 1, 2), "as_of 0001-01-02 is outside the dates a record can hold"),
+    (dt.date(9999, 12, 31), "outside the dates a record can hold"),
+    (dt.datetime(2026, 11, 20, 9, 30), "as_of must be a datetime.date, not datetime"),
+    ("2026-11-20", "as_of must be a datetime.date, not str"),
+])
+def test_api_as_of_outside_the_calendar_range_or_not_a_date_is_an_argument_error(plugins, as_of, expected):
+    # before: the CLI checked --as-of but trialscreen.api.evaluate(as_of=date(1, 1, 2)) raised "year 0 is out of
+    # range" from the window arithmetic, and a datetime or a string failed in a comparison deep in the engine
+    with pytest.raises(ArgumentError) as caught:
+        evaluate(str(PATIENT), str(RULESET), as_of=as_of, plugins=plugins)
+    assert expected in str(caught.value)
+
+
+def test_api_as_of_before_the_birth_date_is_an_argument_error(tmp_path, plugins):
+    path = patient_variant(tmp_path, lambda d: d.update(birth_date="1990-05-01"))
+    with pytest.raises(ArgumentError, match="as_of 1990-04-30 is before the patient's birth date 1990-05-01"):
+        evaluate(str(path), str(RULESET), as_of=dt.date(1990, 4, 30), plugins=plugins)
+    assert evaluate(str(path), str(RULESET), as_of=dt.date(1990, 5, 1), plugins=plugins).as_of == dt.date(1990, 5, 1)
+
+
 def test_contradictory_same_day_results_are_refused(tmp_path, plugins):
     def edit(d):
         d["labs"].append(dict(d["labs"][0], value=12))  # platelets 120 and 12 on the same day: which one counts?
@@ -340,6 +362,34 @@ def test_conventional_plugin_parameters_must_have_their_shape(tmp_path, plugins,
     path = ruleset_text_variant(tmp_path, "params: {within: {days: 28}}", f"params: {params}")
     message = ruleset_error(path, plugins)
     assert "field 'criteria[2].condition.any[1].params'" in message and expected in message
+
+
+_REFRACTORY = "{predicate: {id: sle.refractory_p003, params: %s}}"
+
+
+@pytest.mark.parametrize("condition, expected", [
+    # before: checked by name only; the plugin failed at evaluation and the criterion was reported unknown
+    ("{fact: core.crcl_cockcroft_gault, op: '>=', value: 40, unit: mL/min, params: {weight: 3}}",
+     "core.crcl_cockcroft_gault: parameter 'weight' must be text like its default 'actual', not number 3"),
+    (_REFRACTORY % "{min_listed_agents: two}",
+     "sle.refractory_p003: parameter 'min_listed_agents' must be number like its default 2, not text 'two'"),
+    (_REFRACTORY % "{gc_months: true}", "parameter 'gc_months' must be number like its default 3, not true/false"),
+    (_REFRACTORY % "{gc_months: -3}", "parameter 'gc_months' must not be negative"),
+    (_REFRACTORY % "{intolerance: [review]}", "parameter 'intolerance' must be text like its default 'review'"),
+    ("{predicate: {id: itp.prior_treatment_failure_p002, params: {reassessment_within: soon}}}",
+     "bad 'reassessment_within' window"),
+])
+def test_plugin_parameters_must_have_the_type_of_their_default(tmp_path, plugins, condition, expected):
+    path = ruleset_text_variant(tmp_path, "condition: {judgement: other_unsuitability}", f"condition: {condition}")
+    message = ruleset_error(path, plugins)
+    assert "criterion 'exc-other'" in message and expected in message
+
+
+def test_plugin_parameters_of_their_default_type_or_null_compile(tmp_path, plugins):
+    params = "{gc_months: 6, gc_min_mg_per_kg_per_day: 1, other_min_months: null, intolerance: review}"
+    path = ruleset_text_variant(tmp_path, "condition: {judgement: other_unsuitability}",
+                                f"condition: {_REFRACTORY % params}")
+    assert compiled_ruleset(str(path), plugins).ruleset.id == "mini-fixture"
 
 
 def test_duplicate_cohort_ids_and_thousands_of_cohorts_are_refused(tmp_path, plugins):

@@ -202,11 +202,17 @@ class _Compiler:
         return spec.unit, spec.name, None
 
     def check_params(self, vid: str, defaults: dict[str, Any], given: dict[str, Any]) -> None:
-        """Parameter names must be known; by convention ``classes``, ``names`` and ``within`` are checked
-        against the drug catalogue and the window model, so a typo cannot silently match nothing."""
+        """Parameter names must be known and each value of its default's JSON type; by convention ``classes``,
+        ``names`` and any ``*within`` window are checked against the drug catalogue and the window model, so a
+        typo cannot silently match nothing, and a wrong type fails here, not at evaluation."""
         unknown = sorted(set(given) - set(defaults))
         if unknown:
             self.fail(f"{vid}: unknown parameter(s) {', '.join(unknown)} (known: {', '.join(sorted(defaults)) or 'none'})")
+        for name, value in given.items():
+            if name in defaults and not name.endswith("within"):
+                problem = _param_type_problem(defaults[name], value)
+                if problem:
+                    self.fail(f"{vid}: parameter {name!r} {problem}")
         for cls in given.get("classes") or []:
             if cls not in self.plugins.drug_classes:
                 self.fail(f"{vid}: unknown drug class {cls!r}")
@@ -217,11 +223,11 @@ class _Compiler:
             for name in given["names"]:
                 if _drug_key(name) not in index:
                     self.fail(f"{vid}: drug {name!r} is not in the drug catalogue")
-        if given.get("within") is not None:
+        for name in sorted(n for n in given if n.endswith("within") and given[n] is not None):
             try:
-                m.Window.model_validate(given["within"])
+                m.Window.model_validate(given[name])
             except ValueError as exc:
-                self.fail(f"{vid}: bad 'within' window: {exc}")
+                self.fail(f"{vid}: bad {name!r} window: {exc}")
 
     def boolean_leaf(self, leaf: Any) -> t.Node:
         label = self.describe(leaf)
@@ -309,3 +315,36 @@ def compile_ruleset(ruleset: m.Ruleset, plugins: PluginManager, *, sha256: str, 
         raise RulesetError("the ruleset refers to things the loaded plugins do not provide", source=source,
                            problems=compiler.problems)
     return CompiledRuleset(ruleset, sha256, source, criteria, compiler.leaves, compiler.field_types)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return "null" if value is None else type(value).__name__
+
+
+def _param_type_problem(default: Any, value: Any) -> str | None:
+    """Why `value` cannot stand in for a plugin parameter whose default is `default` (None if it can). A default
+    of None accepts anything; null is accepted for any parameter (plugins use it for "no limit", e.g.
+    ``other_min_months: null``; one that cannot take it fails at evaluation, and its criteria are unknown); a
+    list's items must match the default's first item."""
+    if default is None or value is None:
+        return None
+    want, got = _json_kind(default), _json_kind(value)
+    if want != got:
+        return f"must be {want} like its default {default!r}, not {got} {value!r:.40}"
+    if want == "number" and default >= 0 and value < 0:
+        return f"must not be negative (a count, duration or threshold like its default {default!r}), not {value!r}"
+    if want == "list" and default:
+        for item in value:
+            if _json_kind(item) != _json_kind(default[0]):
+                return f"must be a list of {_json_kind(default[0])} like its default {default!r}, not {value!r:.40}"
+    return None

@@ -16,10 +16,12 @@ from trialscreen import __version__
 from trialscreen.engine.backends import BackendName, make_backend
 from trialscreen.engine.compile import CompiledCriterion, CompiledRuleset
 from trialscreen.engine.tree import review_field
+from trialscreen.errors import ArgumentError
 from trialscreen.facts.context import ScreeningContext
 from trialscreen.facts.record import PatientRecord, patient_digest
 from trialscreen.facts.resolve import Fact, resolve
 from trialscreen.logic import Outcome
+from trialscreen.model.patient import check_date_range
 from trialscreen.plugins.manager import PluginManager
 from trialscreen.report import CohortRef, CriterionResult, MissingFact, PluginRef, Report, ReviewItem, RulesetRef
 from trialscreen.rules.model import Cohort, Criterion
@@ -134,7 +136,7 @@ def evaluate_record(
     backend: BackendName = "durable",
     explicit_backend: bool = False,
 ) -> Report:
-    as_of = as_of or record.patient.screening.date
+    as_of = _checked_as_of(as_of, record)
     fits, _ = cohort_candidates(compiled, record)
     if len(fits) > 1:
         # A patient who fits several cohorts may enrol in any: screen each and keep the most favourable.
@@ -154,6 +156,23 @@ def evaluate_record(
     loaded = [PluginRef(name=i.name, distribution=i.distribution, version=i.version, builtin=i.builtin)
               for i in plugins.plugins() if i.name in used]
     return report.model_copy(update={"plugins": loaded})
+
+
+def _checked_as_of(as_of: Any, record: PatientRecord) -> date:
+    """The date to screen as of: the record's screening date unless given; a given one must be a plain date in the
+    range a record can hold, and not before the patient's birth (windows and ages would be meaningless)."""
+    if as_of is None:
+        return record.patient.screening.date
+    if not isinstance(as_of, date) or isinstance(as_of, datetime):
+        raise ArgumentError(f"as_of must be a datetime.date, not {type(as_of).__name__} {as_of!r:.40}")
+    try:
+        check_date_range(as_of)
+    except ValueError as exc:
+        raise ArgumentError(f"as_of {exc}") from None
+    born = record.patient.birth_date
+    if born is not None and as_of < born:
+        raise ArgumentError(f"as_of {as_of} is before the patient's birth date {born} (patient {record.patient.id})")
+    return as_of
 
 
 class _Screening:
