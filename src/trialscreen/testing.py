@@ -162,17 +162,19 @@ def outcomes(report: Report) -> dict[str, str]:
     return {c.id: c.outcome for c in report.criteria}
 
 
-def _run_isolated(fn: Callable[..., Any], *args: Any) -> Any:
+def run_isolated(fn: Callable[..., Any], *args: Any, timeout: int = ISOLATED_TIMEOUT) -> tuple[str, Any]:
     """``fn(*args)`` in a forked child, so that a native crash of durable-rules fails one test instead of killing
-    pytest. Without fork (not POSIX) it runs in-process."""
+    pytest: ``("ok", result)``, ``("error", message)`` or ``("crashed", how it died)``. The child is killed after
+    `timeout` seconds (an unguarded durable-rules pattern can loop at 100 % CPU). Without fork (not POSIX) it runs
+    in-process."""
     if not hasattr(os, "fork"):
-        return fn(*args)
+        return "ok", fn(*args)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never return into the caller
         try:
             os.close(read_fd)
-            signal.alarm(ISOLATED_TIMEOUT)
+            signal.alarm(timeout)
             try:
                 payload = pickle.dumps(("ok", fn(*args)))
             except BaseException as exc:  # noqa: BLE001 - reported to the parent
@@ -186,11 +188,20 @@ def _run_isolated(fn: Callable[..., Any], *args: Any) -> Any:
         data = inp.read()
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
-        raise RuntimeError(f"the durable-rules backend killed the evaluating process (signal {os.WTERMSIG(status)}); "
-                           "compare with backend 'python' and report it against trialscreen.engine.durable_backend")
+        sig = os.WTERMSIG(status)
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        return "crashed", f"killed by {name}" + (" after the time limit" if sig == signal.SIGALRM else "")
     if not data:
-        raise RuntimeError(f"the evaluating process exited with status {os.WEXITSTATUS(status)} without a result")
-    kind, value = pickle.loads(data)
+        return "crashed", f"exited with status {os.WEXITSTATUS(status)} without a result"
+    return pickle.loads(data)
+
+
+def _run_isolated(fn: Callable[..., Any], *args: Any) -> Any:
+    """`run_isolated`, raising on anything but a result."""
+    kind, value = run_isolated(fn, *args)
+    if kind == "crashed":
+        raise RuntimeError(f"the durable-rules backend killed the evaluating process ({value}); compare with "
+                           "backend 'python' and report it against trialscreen.engine.durable_backend")
     if kind == "error":
         raise RuntimeError(value)
     return value

@@ -147,3 +147,58 @@ def unused_plugin_ids(prefix: str, rulesets: Iterable[LoadedRuleset]) -> set[str
 def cli_rulesets_test(path: Path) -> Result:
     """``trialscreen rulesets test PATH --backend python`` run in-process."""
     return CliRunner().invoke(main, ["rulesets", "test", str(path), "--backend", "python"])
+
+
+class ProtocolRulesetSuite:
+    """The checks every disease module's protocol rulesets get. A test module subclasses it (``class
+    TestAavProtocolRulesets(ProtocolRulesetSuite)``) with its ruleset texts; `pytest_generate_tests` below runs
+    each check once per ruleset (``ruleset_name``) and, for the inline cases, once per backend."""
+
+    RULESETS: dict[str, str]  # name -> ruleset YAML quoting one protocol
+    MIN_CASES: int  # inline test cases each ruleset must have at least
+    PLUGIN_PREFIX: str  # "aav.": every value and predicate of the plugin must be used by a ruleset
+    FIXTURE: Path | None = None  # the plugin's fixture ruleset, counted by that check
+
+    @classmethod
+    def files(cls) -> tuple[Callable[[str], Path], Callable[[str], LoadedRuleset]]:
+        if "_files" not in cls.__dict__:
+            cls._files = ruleset_files(cls.RULESETS, f"{cls.__name__.lower()}-")
+        return cls._files
+
+    def path(self, name: str) -> Path:
+        return self.files()[0](name)
+
+    def loaded(self, name: str) -> LoadedRuleset:
+        return self.files()[1](name)
+
+    def test_inline_cases(self, ruleset_name: str, backend: str) -> None:
+        """Every inline case passes (the durable backend runs in a forked child)."""
+        from trialscreen.testing import assert_ruleset_tests_pass
+
+        assert assert_ruleset_tests_pass(self.loaded(ruleset_name), default_manager(),
+                                         backends=(backend,)) >= self.MIN_CASES
+
+    def test_every_criterion_is_exercised(self, ruleset_name: str) -> None:
+        assert not unexercised_criteria(self.loaded(ruleset_name))
+
+    def test_criterion_texts_are_verbatim(self, ruleset_name: str) -> None:
+        assert texts_not_in_protocol(self.loaded(ruleset_name)) == []
+
+    def test_cli_rulesets_test(self, ruleset_name: str) -> None:
+        result = cli_rulesets_test(self.path(ruleset_name))
+        assert result.exit_code == 0, result.output
+        assert " 0 failed" in result.output
+
+    def test_every_value_and_predicate_is_used_by_a_ruleset(self) -> None:
+        fixtures = (load_ruleset_file(self.FIXTURE),) if self.FIXTURE else ()
+        assert unused_plugin_ids(self.PLUGIN_PREFIX, (*fixtures, *(self.loaded(n) for n in self.RULESETS))) == set()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    cls = metafunc.cls
+    if cls is None or not issubclass(cls, ProtocolRulesetSuite):
+        return
+    if "ruleset_name" in metafunc.fixturenames:
+        metafunc.parametrize("ruleset_name", sorted(cls.RULESETS))
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", ["python", "durable"])

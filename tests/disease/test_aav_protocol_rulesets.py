@@ -13,14 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from trialscreen.plugins.manager import default_manager
-from trialscreen.rules.loader import load_ruleset_file
-from trialscreen.testing import assert_ruleset_tests_pass
 from trialscreen_aav.items import BVAS_V3_ITEMS
 
-from .conftest import cli_rulesets_test, ruleset_files, texts_not_in_protocol, unexercised_criteria, unused_plugin_ids
+from .conftest import ProtocolRulesetSuite
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "rulesets" / "aav-predicates.yaml"
@@ -145,31 +140,9 @@ tests:
 RULESETS = {"aav-p001-predicates": P001.replace("@RENAL@", bvas_items("haematuria", "fever"))
             .replace("@SKIN@", bvas_items("purpura")).replace("@NERVE@", bvas_items("mononeuritis_multiplex"))}
 
-_path, _loaded = ruleset_files(RULESETS, "aav-protocol-rulesets-")
 
-
-@pytest.mark.parametrize("backend", ["python", "durable"])
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_inline_cases(name: str, backend: str) -> None:
-    assert assert_ruleset_tests_pass(_loaded(name), default_manager(), backends=(backend,)) >= 10
-
-
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_every_criterion_is_exercised(name: str) -> None:
-    assert not unexercised_criteria(_loaded(name))
-
-
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_criterion_texts_are_verbatim(name: str) -> None:
-    assert texts_not_in_protocol(_loaded(name)) == []
-
-
-def test_every_value_and_predicate_is_used_by_a_ruleset() -> None:
-    assert unused_plugin_ids("aav.", (load_ruleset_file(FIXTURE), *(_loaded(name) for name in RULESETS))) == set()
-
-
-def test_cli_rulesets_test() -> None:
-    for name in RULESETS:
-        result = cli_rulesets_test(_path(name))
-        assert result.exit_code == 0, result.output
-        assert " 0 failed" in result.output
+class TestAavProtocolRulesets(ProtocolRulesetSuite):
+    RULESETS = RULESETS
+    MIN_CASES = 10
+    PLUGIN_PREFIX = "aav."
+    FIXTURE = FIXTURE

@@ -11,12 +11,8 @@ through ``trialscreen rulesets test``.
 
 from __future__ import annotations
 
-import pytest
 
-from trialscreen.plugins.manager import default_manager
-from trialscreen.testing import assert_ruleset_tests_pass
-
-from .conftest import cli_rulesets_test, ruleset_files, texts_not_in_protocol, unexercised_criteria
+from .conftest import ProtocolRulesetSuite
 
 P001 = r"""
 id: sle-p001-predicates
@@ -246,38 +242,17 @@ tests:
 
 RULESETS = {"sle-p001-predicates": P001, "sle-p003-predicates": P003, "sle-p000-predicates": P000}
 
-_path, _loaded = ruleset_files(RULESETS, "sle-protocol-rulesets-")
 
+class TestSleProtocolRulesets(ProtocolRulesetSuite):
+    RULESETS = RULESETS
+    MIN_CASES = 4
 
-@pytest.mark.parametrize("backend", ["python", "durable"])
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_inline_cases(name: str, backend: str) -> None:
-    """Every inline case passes (the durable backend runs in a forked child)."""
-    assert assert_ruleset_tests_pass(_loaded(name), default_manager(), backends=(backend,)) >= 4
-
-
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_every_criterion_is_exercised(name: str) -> None:
-    assert not unexercised_criteria(_loaded(name))
-
-
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_criterion_texts_are_verbatim(name: str) -> None:
-    assert texts_not_in_protocol(_loaded(name)) == []
-
-
-def test_predicates_each_exercised() -> None:
-    used = set()
-    for name in RULESETS:
-        for crit in _loaded(name).ruleset.criteria:
-            used.add(crit.condition.predicate.id)  # type: ignore[union-attr]
-    assert used == {"sle.acr_1997_documented", "sle.refractory_p001", "sle.standard_treatment_ongoing",
-                    "sle.ln_class_eligible_p001", "sle.ln_active_p001", "sle.itp_p001", "sle.refractory_p003",
-                    "sle.refractory_p000"}
-
-
-def test_cli_rulesets_test() -> None:
-    for name in RULESETS:
-        result = cli_rulesets_test(_path(name))
-        assert result.exit_code == 0, result.output
-        assert " 0 failed" in result.output
+    def test_every_value_and_predicate_is_used_by_a_ruleset(self) -> None:
+        """The SLE values are used by the fixture and protocol rulesets; here: each protocol predicate is."""
+        used = set()
+        for name in RULESETS:
+            for crit in self.loaded(name).ruleset.criteria:
+                used.add(crit.condition.predicate.id)  # type: ignore[union-attr]
+        assert used == {"sle.acr_1997_documented", "sle.refractory_p001", "sle.standard_treatment_ongoing",
+                        "sle.ln_class_eligible_p001", "sle.ln_active_p001", "sle.itp_p001", "sle.refractory_p003",
+                        "sle.refractory_p000"}

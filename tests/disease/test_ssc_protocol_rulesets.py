@@ -13,13 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
-from trialscreen.plugins.manager import default_manager
-from trialscreen.rules.loader import load_ruleset_file
-from trialscreen.testing import assert_ruleset_tests_pass
-
-from .conftest import cli_rulesets_test, ruleset_files, texts_not_in_protocol, unexercised_criteria, unused_plugin_ids
+from .conftest import ProtocolRulesetSuite
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "rulesets" / "ssc-predicates.yaml"
@@ -164,31 +159,9 @@ tests:
 
 RULESETS = {"ssc-p002-predicates": P002}
 
-_path, _loaded = ruleset_files(RULESETS, "ssc-protocol-rulesets-")
 
-
-@pytest.mark.parametrize("backend", ["python", "durable"])
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_inline_cases(name: str, backend: str) -> None:
-    assert assert_ruleset_tests_pass(_loaded(name), default_manager(), backends=(backend,)) >= 10
-
-
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_every_criterion_is_exercised(name: str) -> None:
-    assert not unexercised_criteria(_loaded(name))
-
-
-@pytest.mark.parametrize("name", sorted(RULESETS))
-def test_criterion_texts_are_verbatim(name: str) -> None:
-    assert texts_not_in_protocol(_loaded(name)) == []
-
-
-def test_every_value_and_predicate_is_used_by_a_ruleset() -> None:
-    assert unused_plugin_ids("ssc.", (load_ruleset_file(FIXTURE), *(_loaded(name) for name in RULESETS))) == set()
-
-
-def test_cli_rulesets_test() -> None:
-    for name in RULESETS:
-        result = cli_rulesets_test(_path(name))
-        assert result.exit_code == 0, result.output
-        assert " 0 failed" in result.output
+class TestSscProtocolRulesets(ProtocolRulesetSuite):
+    RULESETS = RULESETS
+    MIN_CASES = 10
+    PLUGIN_PREFIX = "ssc."
+    FIXTURE = FIXTURE

@@ -8,11 +8,10 @@ signal, and the rest of the run goes on.
 
 from __future__ import annotations
 
-import os
-import pickle
-import signal
 from collections.abc import Callable
 from typing import Any
+
+from trialscreen import testing
 
 #: Seconds a child may run before it is killed (an unguarded durable-rules pattern can loop at 100 % CPU).
 CHILD_TIMEOUT = 120
@@ -24,37 +23,8 @@ DURABLE_CRASH = (
 
 
 def run_isolated(fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
-    """``fn(*args)`` in a forked child: ("ok", result), ("error", message) or ("crashed", how it died).
-
-    Without fork (not POSIX) it runs in-process.
-    """
-    if not hasattr(os, "fork"):
-        return "ok", fn(*args)
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: never return into pytest
-        try:
-            os.close(read_fd)
-            signal.alarm(CHILD_TIMEOUT)
-            try:
-                payload = pickle.dumps(("ok", fn(*args)))
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
-            with os.fdopen(write_fd, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    with os.fdopen(read_fd, "rb") as inp:
-        data = inp.read()
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        return "crashed", f"killed by {name}" + (" after the time limit" if sig == signal.SIGALRM else "")
-    if not data:
-        return "crashed", f"exited with status {os.WEXITSTATUS(status)} without a result"
-    return pickle.loads(data)
+    """``fn(*args)`` in a forked child: ("ok", result), ("error", message) or ("crashed", how it died)."""
+    return testing.run_isolated(fn, *args, timeout=CHILD_TIMEOUT)
 
 
 def example_summary(patient: Any, ruleset: str, backend: str, as_of: Any = None) -> tuple[str, Any, dict[str, str], list[str]]:
