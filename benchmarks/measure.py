@@ -312,30 +312,40 @@ def trialscreen_command() -> list[str]:
 
 
 def cold_commands(sizes: Sizes) -> list[Row]:
+    """Each command in a new process, as a user runs it a second time: Python's bytecode caches and trialscreen's
+    ruleset parse cache written by one untimed first run (pip writes the bytecode at install; the parse cache is
+    written by the first command). PYTHONDONTWRITEBYTECODE is removed from the environment of the runs: set in
+    some shells and containers, it made every run compile all ~100 modules (~0.7 s of CPU) and is not what a user
+    measures. The first run's own time is shown too."""
     rows = []
     command = trialscreen_command()
     example = str(EXAMPLE.relative_to(ROOT))
-    for args in (["evaluate", example, "--ruleset", FOCUS], ["match", example]):
-        shown = "trialscreen " + " ".join(args)
-        progress(f"cold command: {shown}")
-        times, cpu, codes = [], [], set()
-        first = 0 if sizes.cli_runs > 1 else 1  # one untimed run first writes bytecode caches (not in a smoke run)
-        for i in range(first, sizes.cli_runs + 1):
-            start, cpu_start = time.perf_counter(), children_cpu_seconds()
-            done = subprocess.run(command + args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            if i:
+    with tempfile.TemporaryDirectory(prefix="trialscreen-bench-cache-") as cache:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["TRIALSCREEN_CACHE_DIR"] = cache
+        for args in (["evaluate", example, "--ruleset", FOCUS], ["match", example]):
+            shown = "trialscreen " + " ".join(args)
+            progress(f"cold command: {shown}")
+            times, cpu, codes = [], [], set()
+            for i in range(sizes.cli_runs + 1):
+                start, cpu_start = time.perf_counter(), children_cpu_seconds()
+                done = subprocess.run(command + args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE)
                 times.append(time.perf_counter() - start)
                 cpu.append(children_cpu_seconds() - cpu_start)
-            codes.add(done.returncode)
-        median = statistics.median(times)
-        rows.append(Row("3 pipeline", f"cold `{shown}`, wall time (median)", f"{median:.2f} s",
-                        f"≤ {GOAL_COLD_S} s", median <= GOAL_COLD_S, n=f"{len(times)}"))
-        rows.append(Row("3 pipeline", f"cold `{shown}`, CPU time user+sys (median; what the wall time is on an "
-                        "idle core)", f"{statistics.median(cpu):.2f} s", f"≤ {GOAL_COLD_S} s",
-                        statistics.median(cpu) <= GOAL_COLD_S, n=f"{len(cpu)}"))
-        if codes != {0}:
-            rows.append(Row("3 pipeline", f"`{shown}` exit code", ", ".join(map(str, sorted(codes))), "0", False,
-                            check=True))
+                codes.add(done.returncode)
+            first_wall, first_cpu = times.pop(0), cpu.pop(0)
+            median = statistics.median(times)
+            rows.append(Row("3 pipeline", f"cold `{shown}`, wall time (median)", f"{median:.2f} s",
+                            f"≤ {GOAL_COLD_S} s", median <= GOAL_COLD_S, n=f"{len(times)}"))
+            rows.append(Row("3 pipeline", f"cold `{shown}`, CPU time user+sys (median; what the wall time is on an "
+                            "idle core)", f"{statistics.median(cpu):.2f} s", f"≤ {GOAL_COLD_S} s",
+                            statistics.median(cpu) <= GOAL_COLD_S, n=f"{len(cpu)}"))
+            rows.append(Row("3 pipeline", f"first `{shown}` (writes the parse cache; bytecode as installed), "
+                            "wall / CPU", f"{first_wall:.2f} s / {first_cpu:.2f} s"))
+            if codes != {0}:
+                rows.append(Row("3 pipeline", f"`{shown}` exit code", ", ".join(map(str, sorted(codes))), "0", False,
+                                check=True))
     return rows
 
 

@@ -80,6 +80,9 @@ def test_pipeline_latency_and_cold_commands(run):
     assert [(r["measure"].split()[2], "CPU time" not in r["measure"]) for r in cold] == [
         ("evaluate", True), ("evaluate", False), ("match", True), ("match", False)]
     assert all(r["goal"] == "≤ 0.5 s" and r["value"].endswith(" s") for r in cold)
+    first = [r for r in run["rows"] if r["measure"].startswith("first `trialscreen ")]
+    assert [r["measure"].split()[2] for r in first] == ["evaluate", "match"]
+    assert all(r["goal"] == "—" and " s / " in r["value"] for r in first)
 
 
 def test_screen_memory_and_compile_figures(run):

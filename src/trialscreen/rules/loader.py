@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from trialscreen.errors import RulesetError
 from trialscreen.io.files import DocumentError, describe_errors, parse_document, read_text
 from trialscreen.plugins.manager import PluginManager
+from trialscreen.rules import parse_cache
 from trialscreen.rules.model import Ruleset
 
 
@@ -37,12 +38,26 @@ def load_ruleset_file(path: str | Path) -> LoadedRuleset:
     cached = _PARSED.get((str(path), sha))
     if cached is not None:
         return cached
+    ruleset, data = _parse(text, name, str(path), sha)
+    loaded = _PARSED[(str(path), sha)] = LoadedRuleset(ruleset, Path(path), sha, data)
+    return loaded
+
+
+def _parse(text: str, name: str, source: str, sha: str) -> tuple[Ruleset, Any]:
+    """The validated ruleset and the document it came from: from the parse cache when this exact text was parsed
+    before (rules/parse_cache.py), else parsed with line tracking so that errors can name lines."""
+    cached = parse_cache.load(sha)
+    if isinstance(cached, dict):
+        try:
+            return Ruleset.model_validate(cached), cached
+        except ValidationError:
+            pass  # an entry this version did not write: parse the text
     try:
         data = parse_document(text, name)
     except DocumentError as exc:
-        raise RulesetError(str(exc), source=str(path)) from exc
+        raise RulesetError(str(exc), source=source) from exc
     if not isinstance(data, dict):
-        raise RulesetError("a ruleset must be a mapping with id, title, version, source, cohorts and criteria", source=str(path))
+        raise RulesetError("a ruleset must be a mapping with id, title, version, source, cohorts and criteria", source=source)
     try:
         ruleset = Ruleset.model_validate(data)
     except ValidationError as exc:
@@ -53,10 +68,10 @@ def load_ruleset_file(path: str | Path) -> LoadedRuleset:
                     return f"criterion {items[loc[1]].get('id', '#' + str(loc[1]))!r}"
             return None
 
-        raise RulesetError("the ruleset does not validate", source=str(path),
+        raise RulesetError("the ruleset does not validate", source=source,
                            problems=describe_errors(exc, data, context=context)) from exc
-    loaded = _PARSED[(str(path), sha)] = LoadedRuleset(ruleset, Path(path), sha, data)
-    return loaded
+    parse_cache.store(sha, data)
+    return ruleset, data
 
 
 def installed_rulesets(plugins: PluginManager) -> dict[str, Path]:
