@@ -324,7 +324,8 @@ def disease_duration(ctx: ScreeningContext, params: dict[str, Any]) -> ValueResu
 def ild_present(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[bool | None, list[Evidence], list[str]]:
     """ILD present at screening: an ``interstitial_lung_disease`` event ongoing (or without an end date before the
     as-of date), or the latest ``ssc.chest_hrct`` in ``hrct_within`` reporting ILD. Absent when that HRCT reports
-    no ILD and no ILD event is current, or the category was reviewed with none. Else unknown."""
+    no ILD and no ILD event is current, or the category was reviewed with none — unless that HRCT shows
+    ground-glass opacities without saying whether they are ILD (then unknown). Else unknown."""
     evidence: list[Evidence] = []
     current = [(i, e) for i, e in history_events(ctx, ILD)
                if e.ongoing is True or (e.end_date is not None and e.end_date >= ctx.as_of)
@@ -341,6 +342,12 @@ def ild_present(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[bool | N
         return True, evidence, []
     if hrct_ild is False:
         return False, evidence, []
+    ground_glass = hrct.items.ground_glass_opacities if hrct is not None and hrct.items is not None else None
+    if ground_glass is True:  # the scan suggests ILD but does not say: a reviewed history cannot rule it out
+        evidence.append(Evidence(label="chest HRCT: ground-glass opacities", value=True, date=hrct.assessment.date,
+                                 source=hrct.source))
+        return None, evidence, [f"whether the chest HRCT of {hrct.assessment.date} with ground-glass opacities "
+                                "shows interstitial lung disease (item interstitial_lung_disease)"]
     if ctx.history_reviewed(ILD):
         evidence.append(Evidence(label="history of interstitial lung disease", value="none recorded",
                                  source="history.reviewed"))
@@ -385,7 +392,7 @@ def ild_requirement_p004(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     missing = list(ild_missing)
     if ground_glass is None:
         missing.append("chest HRCT: ground-glass opacities (assessment ssc.chest_hrct)")
-    else:
+    elif not any(e.label == "chest HRCT: ground-glass opacities" for e in evidence):  # ild_present may have
         evidence.append(Evidence(label="chest HRCT: ground-glass opacities", value=ground_glass,
                                  date=hrct.assessment.date, source=hrct.source))
     fvc, dlco, pft_evidence, pft_missing = _pft(ctx, window_param(params))

@@ -136,6 +136,21 @@ BY_DESIGN: dict[tuple[str, str], str] = {
     ("inc-aav-refractory", "remove assessment aav.bvas_v3"):
         "open visit history: 'no assessment shows BVAS 0 on <= 7.5 mg/day' is read from the assessments recorded; "
         "the record cannot say that its assessments are complete",
+    # found by tests/stress/soundness.py --n 20400 --seed 1 (session 3):
+    ("inc-aav-bvas", "remove assessment aav.bvas_v3"):
+        "latest value: current activity is the latest BVAS v3 in the screening window; without it, the one before "
+        "it is the latest (as with any latest lab result)",
+    ("inc-ssc-ild", "remove assessment ssc.chest_hrct"):
+        "two sources: ILD present or absent from the latest chest HRCT, else from the ILD history category "
+        "(reviewed with none = absent); ground glass on a scan that does not say ILD is never cleared by the history",
+    ("inc-pregnancy-test", "remove reproductive.childbearing_potential"):
+        "two sources: childbearing potential as the investigator recorded it, else derived from the protocol's "
+        "definitions (sterilisation, >= 12 months postmenopausal)",
+    ("exc-live-vaccine", "remove end_date of medication"):
+        "a vaccine entry without an end or last-dose date is one administration on its start date (each dose is "
+        "its own entry); removing the end date of a multi-month 'course' makes it a single dose",
+    ("exc-live-vaccine", "remove last_dose_date of medication"):
+        "as above: without a last-dose or end date, a vaccine entry is one administration on its start date",
 }
 
 

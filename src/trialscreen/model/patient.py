@@ -154,6 +154,9 @@ class Medication(_Model):
             raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
         if self.start_date and self.last_dose_date and self.last_dose_date < self.start_date:
             raise ValueError(f"last_dose_date {self.last_dose_date} is before start_date {self.start_date}")
+        if self.end_date and self.last_dose_date and self.last_dose_date > self.end_date:
+            # which one ends the exposure? the later would silently win, or the earlier clear a washout
+            raise ValueError(f"last_dose_date {self.last_dose_date} is after end_date {self.end_date}")
         return self
 
 
