@@ -87,8 +87,17 @@ class PluginManager:
     def _load_entry_points(self) -> None:
         disabled = _names(ENV_DISABLE) or set()
         allowed = _names(ENV_ALLOW)
+        described: dict[str, tuple[str, str]] = {}  # each dist's metadata file parsed once, not per entry point
         for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            dist = ep.dist.name if ep.dist else None
+            version = None
+            if ep.dist is not None:
+                where = str(getattr(ep.dist, "_path", id(ep.dist)))
+                if where not in described:
+                    meta = ep.dist.metadata
+                    described[where] = (meta["Name"], meta["Version"])
+                dist, version = described[where]
+            else:
+                dist = None
             builtin = dist == BUILTIN_DISTRIBUTION
             if not builtin and (ep.name in disabled or (allowed is not None and ep.name not in allowed)):
                 continue
@@ -100,7 +109,7 @@ class PluginManager:
                 )
             try:
                 module = ep.load()
-                self._register(module, ep.name, ep.value, dist, ep.dist.version if ep.dist else None, builtin)
+                self._register(module, ep.name, ep.value, dist, version, builtin)
             except Exception as exc:  # a third party's import error must not stop screening
                 if builtin:
                     raise
