@@ -156,7 +156,9 @@ JSON_HUGE = ["1e308", "1e400", "-1e400", "NaN", "Infinity", "-Infinity", "1" + "
              str(2**63), "1e-400", "-0.0"]
 TINY_NUMBERS = {"0.0000000000000000000001", "-0.0", "1e-400"}
 NON_FINITE = {".nan", ".inf", "-.inf", "1.0e+309", "-1.0e+309", "1e400", "-1e400", "NaN", "Infinity", "-Infinity"}
-UNKNOWN_UNITS = ["furlong", "bananas/L", "xyz/ml", "mg/dL/", "10^9/", "kg**1000", "((", "1/0", "__import__('os')",
+#: Units no parser knows. (The first was "furlong" until the 100,000-case run of session 3: pint knows it, so on a
+#: length fact — a VAS in cm — it converts, and the "must fail" expectation was the oracle's mistake.)
+UNKNOWN_UNITS = ["zorkmid", "bananas/L", "xyz/ml", "mg/dL/", "10^9/", "kg**1000", "((", "1/0", "__import__('os')",
                  "m" * 300, "µ", "e", "°X"]
 OTHER_UNITS = ["mg/dL", "g/L", "%", "kg", "10^9/L", "IU/mL", "", "mmol/L", "cells/uL", "umol/L", "ms", "h",
                "1/s", "ratio", "10^12/L", "g/dL", "mmHg", "lb", "g", "mL/min", "U/L", "s"]
