@@ -190,7 +190,7 @@ def run_isolated(fn: Callable[..., Any], *args: Any, timeout: int = ISOLATED_TIM
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        return "crashed", f"killed by {name}" + (" after the time limit" if sig == signal.SIGALRM else "")
+        return "crashed", f"killed by {name} (signal {sig})" + (" after the time limit" if sig == signal.SIGALRM else "")
     if not data:
         return "crashed", f"exited with status {os.WEXITSTATUS(status)} without a result"
     return pickle.loads(data)
