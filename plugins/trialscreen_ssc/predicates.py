@@ -331,21 +331,16 @@ def ild_present(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[bool | N
                if e.ongoing is True or (e.end_date is not None and e.end_date >= ctx.as_of)
                or (e.ongoing is None and e.end_date is None)]
     evidence.extend(_event_evidence(i, e, "interstitial lung disease") for i, e in current)
-    hrct = ctx.assessment(CHEST_HRCT, window_param(params, "hrct_within"))
-    hrct_ild = None
-    if hrct is not None and hrct.items is not None:
-        hrct_ild = hrct.items.interstitial_lung_disease
-        if hrct_ild is not None:
-            evidence.append(Evidence(label="chest HRCT: interstitial lung disease", value=hrct_ild,
-                                     date=hrct.assessment.date, source=hrct.source))
+    hrct = _latest_hrct(ctx, params)
+    hrct_ild = _hrct_item(hrct, "interstitial_lung_disease")
+    if hrct_ild is not None:
+        evidence.append(_hrct_evidence(hrct, "interstitial lung disease", hrct_ild))
     if current or hrct_ild is True:
         return True, evidence, []
     if hrct_ild is False:
         return False, evidence, []
-    ground_glass = hrct.items.ground_glass_opacities if hrct is not None and hrct.items is not None else None
-    if ground_glass is True:  # the scan suggests ILD but does not say: a reviewed history cannot rule it out
-        evidence.append(Evidence(label="chest HRCT: ground-glass opacities", value=True, date=hrct.assessment.date,
-                                 source=hrct.source))
+    if _hrct_item(hrct, "ground_glass_opacities") is True:  # the scan suggests ILD but does not say: a reviewed
+        evidence.append(_hrct_evidence(hrct, "ground-glass opacities", True))  # history cannot rule it out
         return None, evidence, [f"whether the chest HRCT of {hrct.assessment.date} with ground-glass opacities "
                                 "shows interstitial lung disease (item interstitial_lung_disease)"]
     if ctx.history_reviewed(ILD):
@@ -354,6 +349,19 @@ def ild_present(ctx: ScreeningContext, params: dict[str, Any]) -> tuple[bool | N
         return False, evidence, []
     return None, evidence, ["whether interstitial lung disease is present (chest HRCT or history category "
                             "interstitial_lung_disease)"]
+
+
+def _latest_hrct(ctx: ScreeningContext, params: dict[str, Any]) -> Any:
+    """The latest ``ssc.chest_hrct`` in the ``hrct_within`` window, or None."""
+    return ctx.assessment(CHEST_HRCT, window_param(params, "hrct_within"))
+
+
+def _hrct_item(hrct: Any, item: str) -> bool | None:
+    return getattr(hrct.items, item) if hrct is not None and hrct.items is not None else None
+
+
+def _hrct_evidence(hrct: Any, finding: str, value: bool) -> Evidence:
+    return Evidence(label=f"chest HRCT: {finding}", value=value, date=hrct.assessment.date, source=hrct.source)
 
 
 def _pft(ctx: ScreeningContext, within: Window | None) -> tuple[float | None, float | None, list[Evidence], list[str]]:
@@ -387,14 +395,13 @@ def ild_requirement_p004(ctx: ScreeningContext, params: dict[str, Any]) -> Value
     `criteria.p004_ild_requirement`.
     """
     ild, evidence, ild_missing = ild_present(ctx, params)
-    hrct = ctx.assessment(CHEST_HRCT, window_param(params, "hrct_within"))
-    ground_glass = hrct.items.ground_glass_opacities if hrct is not None and hrct.items is not None else None
+    hrct = _latest_hrct(ctx, params)
+    ground_glass = _hrct_item(hrct, "ground_glass_opacities")
     missing = list(ild_missing)
     if ground_glass is None:
         missing.append("chest HRCT: ground-glass opacities (assessment ssc.chest_hrct)")
-    elif not any(e.label == "chest HRCT: ground-glass opacities" for e in evidence):  # ild_present may have
-        evidence.append(Evidence(label="chest HRCT: ground-glass opacities", value=ground_glass,
-                                 date=hrct.assessment.date, source=hrct.source))
+    elif (finding := _hrct_evidence(hrct, "ground-glass opacities", ground_glass)) not in evidence:
+        evidence.append(finding)  # unless ild_present already cited it
     fvc, dlco, pft_evidence, pft_missing = _pft(ctx, window_param(params))
     decided = criteria.p004_ild_requirement(ild, ground_glass, fvc, dlco)
     return answer(decided, evidence=[*evidence, *pft_evidence], missing=[*missing, *pft_missing])
