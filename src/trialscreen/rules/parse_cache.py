@@ -18,6 +18,7 @@ Location: ``$TRIALSCREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/trialscreen``, else
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -62,16 +63,20 @@ def store(sha256: str, document: Any) -> None:
     if entry is None or entry.exists():
         return
     try:
+        text = json.dumps(_encode(document), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        return  # not exactly representable in JSON: not cached
+    temporary = None
+    try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.parent, prefix=".tmp-", suffix=".json",
-                                         delete=False) as out:
-            json.dump(_encode(document), out, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        os.replace(out.name, entry)  # atomic: a reader sees the old state or the whole new file
-    except (OSError, ValueError, TypeError, RecursionError):
-        try:
-            os.unlink(out.name)
-        except (NameError, OSError):
-            pass
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, entry)  # atomic: a reader sees no entry or the whole of it
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _encode(value: Any) -> Any:
