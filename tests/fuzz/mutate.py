@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,8 +62,6 @@ class Case:
     backend: str = "durable"
     #: A file whose creation would prove that input executed code.
     canary: str | None = None
-    #: What the mutation touched, for the worker to recognise known gaps (see worker.known_gap).
-    info: dict[str, Any] = field(default_factory=dict)
 
 
 # -- seeds ---------------------------------------------------------------------------------------------------
@@ -171,8 +169,6 @@ FAR_FUTURE = [dt.date(9999, 12, 31), dt.date(2999, 1, 1), dt.date(2201, 1, 1)]
 # -- patient mutations ---------------------------------------------------------------------------------------
 
 
-#: Set by a mutation for Case.info.
-_INFO: dict[str, Any] = {}
 
 
 class Skip(Exception):
@@ -676,7 +672,6 @@ def r_bad_threshold(rng, d, fmt) -> Mutated:
     choice = rng.randrange(4)
     if choice == 0:
         node["unit"] = rng.choice(UNKNOWN_UNITS)
-        _INFO.update(unknown_unit_on=node.get("fact"))
         must, what = True, f"unit {node['unit']!r}"
     elif choice == 1:
         node["unit"] = rng.choice(OTHER_UNITS)
@@ -841,7 +836,6 @@ def make_case(seed: int, index: int, *, canary_dir: str = "/tmp") -> Case:
     backend = "python" if kind == "ruleset" and rng.random() < 0.8 else "durable"
     canary = f"{canary_dir}/trialscreen-fuzz-canary-{seed}-{index}"
     for _attempt in range(20):
-        _INFO.clear()
         family = rng.choices([f for f, _ in FAMILIES], weights=[w for _, w in FAMILIES])[0]
         data = seed_data(seed_file)
         try:
@@ -870,6 +864,6 @@ def make_case(seed: int, index: int, *, canary_dir: str = "/tmp") -> Case:
         except Skip:
             continue
         return Case(index, kind, seed_file, partner, name, raw, fmt, must, detail, backend,
-                    canary if name == "python_tag" else None, dict(_INFO))
+                    canary if name == "python_tag" else None)
     raise RuntimeError(f"no mutation applies to case {index} of seed {seed}")  # pragma: no cover
 

@@ -160,9 +160,6 @@ class Worker:
         out["outcome"] = outcome
         out["text"] = text[:600]
         out["problem"] = self.problem(case, path, outcome, text)
-        gap = self.known_gap(case) if outcome == "report" and case.must_fail else None
-        if gap:
-            out["known_gap"] = gap
         if tb:
             out["traceback"] = tb
         if case.canary and Path(case.canary).exists():
@@ -179,26 +176,9 @@ class Worker:
             return outcome
         if outcome == "error" and not names_file_and_location(text, path):
             return "vague_message"
-        if outcome == "report" and case.must_fail and not self.known_gap(case):
+        if outcome == "report" and case.must_fail:
             return "accepted_bad_input"
         return None
-
-    def known_gap(self, case: Case) -> str | None:
-        """A bad input accepted because of a reported gap in code this run does not own; counted apart, each with
-        a strict xfail in test_regressions.py that turns red once it is closed. None open now (the last, a unit
-        on a unitless fact being ignored by engine/compile.py, is fixed)."""
-        return None
-
-    def _fact_unit(self, fact: str) -> str | None:
-        head, _, rest = fact.partition(".")
-        if head in ("lab", "vital"):
-            test_id, _, derived = rest.partition(".")
-            test = self.plugins.observation_tests.get(test_id)
-            return "xULN" if derived else getattr(test, "unit", "?")
-        if head == "patient":
-            return None
-        spec = self.plugins.values.get(fact)
-        return spec.unit if spec is not None else "?"
 
     def forget(self, path: str) -> None:
         """Drop the compiled mutated ruleset from the manager's cache (it would only grow)."""

@@ -52,10 +52,6 @@ def report(summary: runner.Summary, cli: list[dict], args: argparse.Namespace) -
         + ("" if not summary.failures else "(" + ", ".join(f"{k}: {v}" for k, v in
                                                              Counter(r["problem"] for r in summary.failures).items()) + ")"),
     ]
-    gaps = Counter(r["known_gap"] for r in res if r.get("known_gap"))
-    if gaps:
-        lines.append("- known gaps (bad input accepted by code outside the input layer; strict xfails in "
-                     "tests/fuzz/test_regressions.py): " + ", ".join(f"{k}: {v}" for k, v in gaps.items()))
     cpu = [r["cpu_seconds"] for r in res if r.get("cpu_seconds") is not None]
     wall = [r["seconds"] for r in res if r.get("seconds") is not None]
     rss = [r["maxrss_mb"] for r in res if r.get("maxrss_mb") is not None]
